@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# A real, local Kubernetes control plane built from Go modules and run as plain processes:
+# etcd, kube-apiserver, kube-controller-manager, kube-scheduler and KWOK with fake nodes.
+#
+#   hack/local-cluster.sh build       build (or reuse) the cached binaries
+#   hack/local-cluster.sh up          start the cluster (idempotent) and print `export KUBECONFIG=...`
+#   hack/local-cluster.sh kubeconfig  print the kubeconfig path
+#   hack/local-cluster.sh status      say whether the cluster of this checkout is running
+#   hack/local-cluster.sh down        stop every process started by `up` and remove the state
+#   hack/local-cluster.sh bin NAME    print the path of a cached binary (kubectl, kube-apiserver, ...)
+set -euo pipefail
+
+K8S_VERSION=${K8S_VERSION:-v1.34.4}
+ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
+KWOK_VERSION=${KWOK_VERSION:-v0.8.0}
+NODES=${LOCAL_CLUSTER_NODES:-3}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/immutability-operator"
+BIN_DIR="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
+# State is per checkout so two checkouts on one machine run two separate clusters.
+STATE_DIR=${LOCAL_CLUSTER_STATE:-$ROOT/.local-cluster}
+KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
+
+log() { printf '[local-cluster] %s\n' "$*" >&2; }
+die() { printf '[local-cluster] error: %s\n' "$*" >&2; exit 1; }
+
+require_go() {
+  command -v go >/dev/null 2>&1 || die "Go is required to build the control plane (https://go.dev/doc/install); 'go' is not on PATH"
+}
+
+# go install refuses modules whose go.mod has replace directives (k8s.io/kubernetes, etcd's server), so each
+# tool is built from a throwaway wrapper module that requires it and pins its replaced modules to released ones.
+build_in_wrapper() {
+  local name=$1 module=$2 version=$3 ldflags=$4; shift 4
+  local packages=("$@") work
+  work=$(mktemp -d)
+  (
+    cd "$work"
+    go mod init "local/build-$name" >/dev/null 2>&1
+    go mod download -json "$module@$version" > download.json
+    local gomod
+    gomod=$(sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p' download.json)
+    [[ -n "$gomod" ]] || die "could not download $module@$version"
+    # Every `replace X => ./staging/...` (or ../sibling) becomes `replace X => X <released version>`.
+    grep -E '=>\s+(\./staging/|\.\./)' "$gomod" | sed -E 's/^\s*replace\s+//' | awk '{print $1}' | sort -u > replaced.txt || true
+    {
+      echo "require $module $version"
+      while read -r dep; do
+        [[ -n "$dep" ]] && echo "replace $dep => $dep $(staging_version "$name" "$dep")"
+      done < replaced.txt
+    } >> go.mod
+    for pkg in "${packages[@]}"; do go get "$pkg@$version" >/dev/null 2>&1 || go get "$pkg" ; done
+    CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/" "${packages[@]}"
+  )
+  rm -rf "$work"
+}
+
+# The released version of a module that $name's go.mod replaces with a local path.
+staging_version() {
+  local name=$1 dep=$2
+  case "$name" in
+    kubernetes) echo "v0.${K8S_VERSION#v1.}" ;;   # k8s.io/api etc. are released as v0.<minor>.<patch>
+    etcd) echo "$ETCD_VERSION" ;;
+    kwok) echo "$KWOK_VERSION" ;;
+  esac
+}
+
+build() {
+  local all=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok) missing=()
+  for b in "${all[@]}"; do [[ -x "$BIN_DIR/$b" ]] || missing+=("$b"); done
+  [[ -f "$BIN_DIR/kwok-stages.yaml" ]] || missing+=(kwok-stages.yaml)
+  if [[ ${#missing[@]} -eq 0 ]]; then return 0; fi
+  require_go
+  mkdir -p "$BIN_DIR"
+  log "building ${missing[*]} into $BIN_DIR (cold builds take many minutes; later runs reuse the cache)"
+  local start=$SECONDS
+  if [[ ! -x "$BIN_DIR/etcd" ]]; then
+    log "building etcd $ETCD_VERSION ..."
+    build_in_wrapper etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "-s -w" go.etcd.io/etcd/server/v3
+    mv "$BIN_DIR/v3" "$BIN_DIR/etcd" 2>/dev/null || true
+    [[ -x "$BIN_DIR/etcd" ]] || mv "$BIN_DIR/server" "$BIN_DIR/etcd"
+    log "etcd built ($((SECONDS - start))s so far)"
+  fi
+  local k8s_missing=()
+  for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    [[ -x "$BIN_DIR/$b" ]] || k8s_missing+=("k8s.io/kubernetes/cmd/$b")
+  done
+  if [[ ${#k8s_missing[@]} -gt 0 ]]; then
+    log "building Kubernetes $K8S_VERSION: ${k8s_missing[*]##*/} ..."
+    local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+    local vpkg
+    local ld="-s -w"
+    for vpkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ld+=" -X $vpkg.gitVersion=$K8S_VERSION -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor"
+      ld+=" -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
+    done
+    build_in_wrapper kubernetes k8s.io/kubernetes "$K8S_VERSION" "$ld" "${k8s_missing[@]}"
+    log "Kubernetes built ($((SECONDS - start))s so far)"
+  fi
+  if [[ ! -x "$BIN_DIR/kwok" ]]; then
+    log "building kwok $KWOK_VERSION ..."
+    build_in_wrapper kwok sigs.k8s.io/kwok "$KWOK_VERSION" "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok
+  fi
+  if [[ ! -f "$BIN_DIR/kwok-stages.yaml" ]]; then
+    write_kwok_stages
+  fi
+  log "all binaries ready in $BIN_DIR ($((SECONDS - start))s)"
+}
+
+# KWOK's own "fast" stages, with one change: container statuses carry an imageID (a digest) as a kubelet's do.
+# An image pinned by digest keeps its digest; a tag gets a stable digest derived from the image reference.
+write_kwok_stages() {
+  local dir
+  dir=$(cd /tmp && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -d "$dir/kustomize/stage" ]] || die "kwok $KWOK_VERSION stages not found in the Go module cache"
+  local image_id='imageID: {{ if contains "@sha256:" .image }}{{ .image | Quote }}{{ else }}{{ printf "%s@sha256:%s" (regexReplaceAll ":[^:/@]+$" .image "") (sha256sum .image) | Quote }}{{ end }}'
+  {
+    for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml \
+             pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      echo "---"
+      awk -v id="$image_id" '{ print } /^ *- image: \{\{ \.image \| Quote \}\}$/ { match($0, /^ */); printf "%*s  %s\n", RLENGTH, "", id }' \
+        "$dir/kustomize/stage/$f"
+    done
+  } > "$BIN_DIR/kwok-stages.yaml.tmp"
+  grep -q 'imageID:' "$BIN_DIR/kwok-stages.yaml.tmp" || die "could not add imageID to kwok's pod-ready stage"
+  mv "$BIN_DIR/kwok-stages.yaml.tmp" "$BIN_DIR/kwok-stages.yaml"
+}
+
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Ports are picked at random among free ones and kept in the state directory, so two checkouts never share one.
+pick_ports() {
+  local names=(ETCD_CLIENT ETCD_PEER APISERVER KCM SCHEDULER KWOK) name port
+  : > "$STATE_DIR/ports.env"
+  for name in "${names[@]}"; do
+    for _ in $(seq 1 50); do
+      port=$((20000 + RANDOM % 20000))
+      if port_is_free "$port" && ! grep -q "=$port\$" "$STATE_DIR/ports.env"; then break; fi
+      port=""
+    done
+    [[ -n "$port" ]] || die "no free port found for $name"
+    echo "${name}_PORT=$port" >> "$STATE_DIR/ports.env"
+  done
+}
+
+generate_certs() {
+  local d=$STATE_DIR/pki
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=local-cluster-ca" \
+    -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout "$d/apiserver.key" -out "$d/apiserver.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1\n' > "$d/san.ext"
+  openssl x509 -req -in "$d/apiserver.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 3650 \
+    -extfile "$d/san.ext" -out "$d/apiserver.crt" 2>/dev/null
+  openssl genrsa -out "$d/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
+}
+
+write_kubeconfig() {
+  local token=$1
+  cat > "$KUBECONFIG_FILE" <<KCFG
+apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster:
+    server: https://127.0.0.1:$APISERVER_PORT
+    certificate-authority-data: $(base64 -w0 < "$STATE_DIR/pki/ca.crt")
+users:
+- name: admin
+  user:
+    token: $token
+contexts:
+- name: local
+  context: {cluster: local, user: admin}
+current-context: local
+KCFG
+  chmod 600 "$KUBECONFIG_FILE"
+}
+
+# start NAME ARGS...: runs a binary in the background, logging to $STATE_DIR/logs/NAME.log, and records its pid.
+start() {
+  local name=$1; shift
+  "$BIN_DIR/$name" "$@" > "$STATE_DIR/logs/$name.log" 2>&1 &
+  echo "$name $!" >> "$STATE_DIR/pids"
+}
+
+running() {
+  [[ -f "$STATE_DIR/pids" ]] || return 1
+  local name pid
+  while read -r name pid; do kill -0 "$pid" 2>/dev/null || return 1; done < "$STATE_DIR/pids"
+}
+
+dead_processes() {
+  local name pid
+  while read -r name pid; do kill -0 "$pid" 2>/dev/null || printf '%s (see %s) ' "$name" "$STATE_DIR/logs/$name.log"; done < "$STATE_DIR/pids"
+}
+
+api_healthy() {
+  curl -sf --max-time 2 --cacert "$STATE_DIR/pki/ca.crt" -H "Authorization: Bearer $(cat "$STATE_DIR/token")" \
+    "https://127.0.0.1:$APISERVER_PORT/readyz" >/dev/null 2>&1
+}
+
+wait_for() {
+  local what=$1 timeout=$2; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@"; do
+    if ((SECONDS > deadline)); then die "$what not ready after ${timeout}s; logs are in $STATE_DIR/logs"; fi
+    running || die "a control plane process exited while waiting for $what: $(dead_processes); logs are in $STATE_DIR/logs"
+    sleep 0.5
+  done
+}
+
+kubectl_local() { "$BIN_DIR/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+nodes_ready() {
+  [[ $(kubectl_local get nodes -l type=kwok -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' 2>/dev/null | grep -c True) -ge $NODES ]]
+}
+
+default_service_account_exists() { kubectl_local -n default get serviceaccount default >/dev/null 2>&1; }
+
+up() {
+  if running && { source "$STATE_DIR/ports.env"; api_healthy; }; then
+    log "cluster already running (state in $STATE_DIR)"
+    echo "export KUBECONFIG=$KUBECONFIG_FILE"
+    return 0
+  fi
+  [[ -f "$STATE_DIR/pids" ]] && down
+  build
+  mkdir -p "$STATE_DIR/logs" "$STATE_DIR/etcd"
+  : > "$STATE_DIR/pids"
+  pick_ports
+  source "$STATE_DIR/ports.env"
+  generate_certs
+  local token
+  token=$(openssl rand -hex 24)
+  echo "$token" > "$STATE_DIR/token"
+  echo "$token,admin,admin,system:masters" > "$STATE_DIR/tokens.csv"
+  write_kubeconfig "$token"
+  log "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (logs: $STATE_DIR/logs)"
+
+  start etcd --data-dir "$STATE_DIR/etcd" --name local \
+    --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "local=http://127.0.0.1:$ETCD_PEER_PORT" --quota-backend-bytes 4294967296 --unsafe-no-fsync
+  local pki=$STATE_DIR/pki
+  start kube-apiserver --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+    --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
+    --token-auth-file "$STATE_DIR/tokens.csv" --authorization-mode Node,RBAC \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
+    --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true \
+    --kubelet-preferred-address-types InternalIP --endpoint-reconciler-type none
+  wait_for kube-apiserver 120 api_healthy
+
+  start kube-controller-manager --kubeconfig "$KUBECONFIG_FILE" --leader-elect=false \
+    --bind-address 127.0.0.1 --secure-port "$KCM_PORT" \
+    --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
+    --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
+    --controllers '*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-route'
+  start kube-scheduler --kubeconfig "$KUBECONFIG_FILE" --leader-elect=false \
+    --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" \
+    --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE"
+  # Node addresses point at kwok's own server on loopback, so exec/attach/logs never leave this machine.
+  start kwok --kubeconfig "$KUBECONFIG_FILE" --config "$BIN_DIR/kwok-stages.yaml" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --node-ip 127.0.0.1 --node-port "$KWOK_PORT" --server-address "127.0.0.1:$KWOK_PORT" \
+    --cidr 10.244.0.0/16
+
+  for i in $(seq 0 $((NODES - 1))); do
+    kubectl_local apply -f - >/dev/null <<NODE
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
+  labels: {type: kwok, kubernetes.io/hostname: kwok-node-$i, kubernetes.io/os: linux, kubernetes.io/arch: amd64}
+status:
+  addresses:
+  - {type: InternalIP, address: 127.0.0.1}
+NODE
+    # The node lifecycle controller is off (kwok is the only node agent), so lift the taint nodes are born with.
+    kubectl_local taint nodes "kwok-node-$i" node.kubernetes.io/not-ready:NoSchedule- >/dev/null 2>&1 || true
+  done
+  wait_for "$NODES kwok nodes" 120 nodes_ready
+  wait_for "the default service account" 120 default_service_account_exists
+  log "cluster ready: API server https://127.0.0.1:$APISERVER_PORT, $NODES kwok nodes"
+  echo "export KUBECONFIG=$KUBECONFIG_FILE"
+}
+
+down() {
+  if [[ -f "$STATE_DIR/pids" ]]; then
+    local name pid
+    # Reverse start order: node agents and controllers first, etcd last.
+    tac "$STATE_DIR/pids" | while read -r name pid; do kill "$pid" 2>/dev/null || true; done
+    sleep 1
+    tac "$STATE_DIR/pids" | while read -r name pid; do kill -9 "$pid" 2>/dev/null || true; done
+  fi
+  rm -rf "$STATE_DIR"
+  log "cluster stopped and state removed"
+}
+
+case "${1:-}" in
+  build) build ;;
+  up) up ;;
+  down) down ;;
+  kubeconfig) echo "$KUBECONFIG_FILE" ;;
+  status) if running; then echo "running (state in $STATE_DIR)"; else echo "not running"; exit 1; fi ;;
+  bin) [[ -n "${2:-}" && -x "$BIN_DIR/$2" ]] || die "no binary '${2:-}' in $BIN_DIR (run: $0 build)"; echo "$BIN_DIR/$2" ;;
+  *) die "usage: $0 build|up|down|kubeconfig|status|bin NAME" ;;
+esac

@@ -1,0 +1,133 @@
+package dev.immutability.operator.webhook;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A private CA and a serving certificate signed by it, made in memory: the webhook serves with the certificate
+ * and the CA goes into the webhook configuration's caBundle, so the API server trusts nothing else.
+ */
+public final class SelfManagedCertificates {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final X509Certificate caCertificate;
+  private final X509Certificate servingCertificate;
+  private final KeyPair servingKey;
+
+  private SelfManagedCertificates(X509Certificate ca, X509Certificate serving, KeyPair servingKey) {
+    this.caCertificate = ca;
+    this.servingCertificate = serving;
+    this.servingKey = servingKey;
+  }
+
+  /**
+   * @param hosts DNS names or IP addresses the serving certificate is valid for
+   * @param validity how long both certificates are valid
+   */
+  public static SelfManagedCertificates issue(List<String> hosts, Duration validity) {
+    try {
+      Instant now = Instant.now();
+      KeyPair caKey = newKeyPair();
+      X500Name caName = new X500Name("CN=immutability-operator-ca");
+      X509v3CertificateBuilder ca = new JcaX509v3CertificateBuilder(caName, serial(),
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), caName, caKey.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      X509Certificate caCert = sign(ca, caKey);
+
+      KeyPair servingKey = newKeyPair();
+      List<GeneralName> names = new ArrayList<>();
+      for (String host : hosts) {
+        boolean ip = host.matches("[0-9.]+") || host.contains(":");
+        names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
+      }
+      X509v3CertificateBuilder serving = new JcaX509v3CertificateBuilder(caName, serial(),
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
+          new X500Name("CN=" + hosts.get(0)), servingKey.getPublic())
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+      return new SelfManagedCertificates(caCert, sign(serving, caKey), servingKey);
+    } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot issue webhook certificates", e);
+    }
+  }
+
+  public SSLContext sslContext() {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      char[] password = new char[0];
+      store.setKeyEntry("serving", servingKey.getPrivate(), password,
+          new X509Certificate[] {servingCertificate, caCertificate});
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), null, RANDOM);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the webhook TLS context", e);
+    }
+  }
+
+  /** The CA certificate in PEM, as the caBundle of a webhook configuration wants it (before base64). */
+  public String caBundlePem() {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(caCertificate);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  public Instant notAfter() {
+    return servingCertificate.getNotAfter().toInstant();
+  }
+
+  private static KeyPair newKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(256, RANDOM);
+    return generator.generateKeyPair();
+  }
+
+  private static BigInteger serial() {
+    return new BigInteger(64, RANDOM);
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
+      throws OperatorCreationException, GeneralSecurityException {
+    return new JcaX509CertificateConverter()
+        .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+  }
+}

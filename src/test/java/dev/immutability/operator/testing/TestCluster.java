@@ -1,0 +1,24 @@
+package dev.immutability.operator.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The cluster an integration test class runs against, with a namespace of its own. */
+public record TestCluster(KubernetesClient client, String namespace, Path kubeconfig) {
+
+  /** Runs the real kubectl binary against this cluster, as a user would; stderr is merged into the output. */
+  public LocalCluster.Result kubectl(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(kubectlBinary());
+    command.add("--kubeconfig=" + kubeconfig);
+    command.addAll(List.of(args));
+    return LocalCluster.exec(command, 120, false);
+  }
+
+  private static String kubectlBinary() {
+    String configured = System.getProperty("it.kubectl");
+    return configured != null ? configured : LocalCluster.binary("kubectl").toString();
+  }
+}
