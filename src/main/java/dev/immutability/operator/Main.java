@@ -1,18 +1,19 @@
 package dev.immutability.operator;
 
-import io.javaoperatorsdk.operator.Operator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.immutability.operator.config.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
-/** Starts the Immutability Operator against the current kubeconfig or in-cluster configuration. */
+/** Runs the Immutability Operator against the current kubeconfig or in-cluster configuration. */
 public final class Main {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-
   private Main() {}
 
   public static void main(String[] args) {
-    Operator operator = new Operator();
-    operator.start();
-    log.info("immutability operator started");
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    ImmutabilityOperator operator = new ImmutabilityOperator(client, OperatorSettings.fromEnvironment()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      client.close();
+    }, "shutdown"));
   }
 }

@@ -1,0 +1,64 @@
+package dev.immutability.operator.config;
+
+import dev.immutability.operator.api.Durations;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's settings, read from environment variables (the Deployment sets them; all have defaults).
+ *
+ * @param watchNamespaces namespaces to watch; empty means all
+ */
+public record OperatorSettings(
+    InetSocketAddress httpAddress,
+    Set<String> watchNamespaces,
+    boolean leaderElection,
+    String leaseName,
+    String leaseNamespace,
+    String instanceName,
+    Duration replacementTimeout) {
+
+  public static OperatorSettings fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static OperatorSettings from(Map<String, String> env) {
+    boolean inCluster = env.containsKey("KUBERNETES_SERVICE_HOST");
+    String podNamespace = env.getOrDefault("POD_NAMESPACE", "default");
+    return new OperatorSettings(
+        address(env.getOrDefault("HTTP_ADDRESS", ":8080")),
+        Arrays.stream(env.getOrDefault("WATCH_NAMESPACES", "").split(",")).map(String::strip)
+            .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+        Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", String.valueOf(inCluster))),
+        env.getOrDefault("LEADER_ELECTION_LEASE", "immutability-operator"),
+        env.getOrDefault("LEADER_ELECTION_NAMESPACE", podNamespace),
+        env.getOrDefault("POD_NAME", hostname(env)),
+        Durations.parse(env.getOrDefault("REPLACEMENT_TIMEOUT", "5m")));
+  }
+
+  /** {@code host:port}, {@code :port} (all interfaces) or {@code port}. */
+  static InetSocketAddress address(String text) {
+    int colon = text.lastIndexOf(':');
+    String host = colon <= 0 ? "0.0.0.0" : text.substring(0, colon);
+    int port = Integer.parseInt(colon < 0 ? text : text.substring(colon + 1));
+    return new InetSocketAddress(host, port);
+  }
+
+  private static String hostname(Map<String, String> env) {
+    return env.getOrDefault("HOSTNAME", "immutability-operator");
+  }
+
+  public OperatorSettings withHttpAddress(InetSocketAddress address) {
+    return new OperatorSettings(address, watchNamespaces, leaderElection, leaseName, leaseNamespace, instanceName,
+        replacementTimeout);
+  }
+
+  public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
+    return new OperatorSettings(httpAddress, Set.copyOf(namespaces), leaderElection, leaseName, leaseNamespace,
+        instanceName, replacementTimeout);
+  }
+}

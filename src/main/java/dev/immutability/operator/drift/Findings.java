@@ -1,0 +1,49 @@
+package dev.immutability.operator.drift;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Combines what a pod already records with what was found now. */
+public final class Findings {
+  private Findings() {}
+
+  /**
+   * The pod's findings after an evaluation: event-like findings already recorded stay (nothing on the pod says a
+   * session is over); state findings are exactly those detected now, keeping the time they were first detected.
+   * Findings with one key from several policies become one finding naming every policy.
+   */
+  public static List<Finding> merge(List<Finding> recorded, List<Finding> detected) {
+    Map<String, Finding> previous = recorded.stream()
+        .collect(Collectors.toMap(Finding::key, f -> f, (a, b) -> a.withPolicies(b.policies()), LinkedHashMap::new));
+    Map<String, Finding> merged = new LinkedHashMap<>();
+    previous.values().stream().filter(f -> f.reason().isEvent()).forEach(f -> merged.put(f.key(), f));
+    for (Finding finding : detected) {
+      Finding earlier = merged.containsKey(finding.key()) ? merged.get(finding.key()) : previous.get(finding.key());
+      Finding kept = earlier == null ? finding : finding.withDetectedAt(earlier.detectedAt());
+      merged.merge(finding.key(), kept, (a, b) -> a.withPolicies(b.policies()));
+    }
+    List<Finding> result = new ArrayList<>(merged.values());
+    result.sort(Comparator.comparing(Finding::detectedAt).thenComparing(Finding::key));
+    return result;
+  }
+
+  /** True when both lists hold the same findings (same keys and policies), whatever their order. */
+  public static boolean same(List<Finding> a, List<Finding> b) {
+    return signature(a).equals(signature(b));
+  }
+
+  /** The findings of {@code now} that {@code before} did not have. */
+  public static List<Finding> added(List<Finding> before, List<Finding> now) {
+    Set<String> known = before.stream().map(Finding::key).collect(Collectors.toSet());
+    return now.stream().filter(f -> !known.contains(f.key())).toList();
+  }
+
+  private static Set<String> signature(List<Finding> findings) {
+    return findings.stream().map(f -> f.key() + "|" + f.policies()).collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,67 @@
+package dev.immutability.operator.drift;
+
+import dev.immutability.operator.api.ImmutabilityPolicy;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Which policies select a pod, and which one governs its remediation. */
+public final class PolicySelection {
+  private PolicySelection() {}
+
+  /** Kubernetes label selector semantics; an empty or missing selector selects nothing. */
+  public static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    if (selector == null) {
+      return false;
+    }
+    Map<String, String> matchLabels = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
+    List<LabelSelectorRequirement> expressions =
+        selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions();
+    if (matchLabels.isEmpty() && expressions.isEmpty()) {
+      return false;
+    }
+    Map<String, String> actual = labels == null ? Map.of() : labels;
+    for (Map.Entry<String, String> entry : matchLabels.entrySet()) {
+      if (!Objects.equals(actual.get(entry.getKey()), entry.getValue())) {
+        return false;
+      }
+    }
+    for (LabelSelectorRequirement requirement : expressions) {
+      if (!matches(requirement, actual)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean matches(LabelSelectorRequirement requirement, Map<String, String> labels) {
+    String value = labels.get(requirement.getKey());
+    List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+    return switch (requirement.getOperator()) {
+      case "In" -> value != null && values.contains(value);
+      case "NotIn" -> value == null || !values.contains(value);
+      case "Exists" -> labels.containsKey(requirement.getKey());
+      case "DoesNotExist" -> !labels.containsKey(requirement.getKey());
+      default -> false;
+    };
+  }
+
+  public static List<ImmutabilityPolicy> selecting(Collection<ImmutabilityPolicy> policies, Map<String, String> labels) {
+    return policies.stream().filter(p -> matches(p.getSpec().getSelector(), labels))
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+  }
+
+  /**
+   * When several policies select one pod, the strictest mode governs remediation (Enforce over Remediate over
+   * Audit); among equals, the policy whose name sorts first. Every policy's findings are still recorded.
+   */
+  public static Optional<ImmutabilityPolicy> governing(List<ImmutabilityPolicy> selecting) {
+    return selecting.stream().max(Comparator.<ImmutabilityPolicy, Integer>comparing(p -> p.getSpec().getMode().ordinal())
+        .thenComparing(p -> p.getMetadata().getName(), Comparator.reverseOrder()));
+  }
+}

@@ -1,0 +1,70 @@
+package dev.immutability.operator.metrics;
+
+import dev.immutability.operator.drift.DriftReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The operator's domain metrics. Labels are bounded: namespace, policy, reason, result; never a pod name.
+ */
+public final class OperatorMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, AtomicInteger> driftedPods = new ConcurrentHashMap<>();
+  private final Timer detectionLatency;
+
+  public OperatorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.detectionLatency = Timer.builder("immutability.detection.latency")
+        .description("Time from the cluster event that showed drift to the finding being recorded on the pod")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void findingRecorded(String namespace, String policy, DriftReason reason) {
+    Counter.builder("immutability.drift.findings").description("Drift findings recorded")
+        .tags("namespace", namespace, "policy", policy, "reason", reason.name()).register(registry).increment();
+  }
+
+  public void detectionLatency(Duration latency) {
+    detectionLatency.record(latency.isNegative() ? Duration.ZERO : latency);
+  }
+
+  /** result: Replaced, DryRun, Blocked or Failed. */
+  public void podReplacement(String namespace, String policy, String result) {
+    Counter.builder("immutability.pod.replacements").description("Pod replacements attempted, by result")
+        .tags("namespace", namespace, "policy", policy, "result", result).register(registry).increment();
+  }
+
+  /** kind: exec or attach; verdict: allowed or denied. */
+  public void execSession(String namespace, String policy, String kind, String verdict) {
+    Counter.builder("immutability.exec.sessions").description("Exec and attach sessions on selected pods")
+        .tags("namespace", namespace, "policy", policy, "kind", kind, "verdict", verdict).register(registry).increment();
+  }
+
+  public void driftedPods(String namespace, String policy, int count) {
+    driftedPods.computeIfAbsent(namespace + "/" + policy, key -> registry.gauge("immutability.drifted.pods",
+        Tags.of("namespace", namespace, "policy", policy), new AtomicInteger())).set(count);
+  }
+
+  public void policyDeleted(String namespace, String policy) {
+    AtomicInteger gauge = driftedPods.remove(namespace + "/" + policy);
+    if (gauge != null) {
+      registry.find("immutability.drifted.pods").tags("namespace", namespace, "policy", policy).meters()
+          .forEach(registry::remove);
+    }
+  }
+
+  public Timer webhookTimer(String operation) {
+    return Timer.builder("immutability.webhook.request.duration").description("Admission webhook request handling time")
+        .tag("operation", operation).publishPercentileHistogram().register(registry);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.immutability.operator.reconciler;
+
+import dev.immutability.operator.api.ImmutabilityPolicy;
+import dev.immutability.operator.drift.Baseline;
+import dev.immutability.operator.drift.Baselines;
+import dev.immutability.operator.drift.DeclaredState;
+import dev.immutability.operator.drift.DriftDetector;
+import dev.immutability.operator.drift.Finding;
+import dev.immutability.operator.drift.Findings;
+import dev.immutability.operator.drift.PolicySelection;
+import dev.immutability.operator.metrics.OperatorMetrics;
+import dev.immutability.operator.recording.EventRecorder;
+import dev.immutability.operator.recording.PodRecorder;
+import dev.immutability.operator.recording.PodRecords;
+import dev.immutability.operator.remediation.PodReadiness;
+import dev.immutability.operator.remediation.RemediationOutcome;
+import dev.immutability.operator.remediation.Remediator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Evaluates one pod per event: records its baseline, finds its drift, records the findings on it, and asks the
+ * remediator to replace it. A ConfigMap, Secret, owner or policy event re-evaluates only the pods it concerns.
+ */
+@ControllerConfiguration(name = "pod-drift", generationAwareEventProcessing = false)
+public class PodDriftReconciler implements Reconciler<Pod> {
+  private final ClusterView view;
+  private final PodRecorder recorder;
+  private final EventRecorder events;
+  private final Remediator remediator;
+  private final OperatorMetrics metrics;
+  private final Consumer<ResourceID> policyChanged;
+  private final Clock clock;
+
+  public PodDriftReconciler(ClusterView view, PodRecorder recorder, EventRecorder events, Remediator remediator,
+      OperatorMetrics metrics, Consumer<ResourceID> policyChanged, Clock clock) {
+    this.view = view;
+    this.recorder = recorder;
+    this.events = events;
+    this.remediator = remediator;
+    this.metrics = metrics;
+    this.policyChanged = policyChanged;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Pod>> prepareEventSources(EventSourceContext<Pod> context) {
+    context.getPrimaryCache().addIndexers(Map.of(
+        ClusterView.CONFIG_INDEX, ClusterView::configIndexKeys,
+        ClusterView.OWNER_INDEX, ClusterView::ownerIndexKeys));
+    var policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(ImmutabilityPolicy.class, Pod.class)
+        .withSecondaryToPrimaryMapper(policy -> view.podsSelectedBy(policy).stream()
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
+    var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Pod.class)
+        .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
+    var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Pod.class)
+        .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
+    Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners = new LinkedHashMap<>();
+    owners.put("ReplicaSet", ownerSource(ReplicaSet.class, context));
+    owners.put("StatefulSet", ownerSource(StatefulSet.class, context));
+    owners.put("DaemonSet", ownerSource(DaemonSet.class, context));
+    owners.put("Job", ownerSource(Job.class, context));
+    view.attach(context.getPrimaryCache(), policies, configMaps, secrets, owners);
+
+    List<EventSource<?, Pod>> sources = new ArrayList<>(List.of(policies, configMaps, secrets));
+    sources.addAll(owners.values());
+    return sources;
+  }
+
+  private <R extends HasMetadata> InformerEventSource<R, Pod> ownerSource(Class<R> kind, EventSourceContext<Pod> context) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Pod.class)
+        .withName(kind.getSimpleName()).withSecondaryToPrimaryMapper(view::podsOwnedBy).build(), context);
+  }
+
+  @Override
+  public UpdateControl<Pod> reconcile(Pod pod, Context<Pod> context) {
+    if (PodReadiness.isTerminating(pod)) {
+      return UpdateControl.noUpdate();
+    }
+    List<ImmutabilityPolicy> policies = view.policiesSelecting(pod);
+    if (policies.isEmpty()) {
+      return UpdateControl.noUpdate();
+    }
+    Instant now = clock.instant();
+    Map<String, String> configHashes = view.configHashes(pod);
+    Optional<Baseline> baseline = PodRecords.baseline(pod);
+    if (baseline.isEmpty()) {
+      Optional<Baseline> captured = Baselines.capture(pod, configHashes, now);
+      if (captured.isPresent()) {
+        // Writing the baseline triggers a new event; the pod is evaluated against it then.
+        recorder.recordBaseline(pod, captured.get());
+        return UpdateControl.noUpdate();
+      }
+    }
+    DeclaredState declared = new DeclaredState(view.templateImages(pod), baseline.orElse(null), configHashes);
+    List<Finding> detected = new ArrayList<>();
+    for (ImmutabilityPolicy policy : policies) {
+      List<String> name = List.of(policy.getMetadata().getName());
+      DriftDetector.detect(pod, declared, policy.getSpec(), now).forEach(f -> detected.add(f.withPolicies(name)));
+    }
+    List<Finding> recorded = PodRecords.findings(pod);
+    List<Finding> findings = Findings.merge(recorded, detected);
+    if (!Findings.same(recorded, findings)) {
+      recordFindings(pod, policies, recorded, findings, now);
+    }
+    ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
+    RemediationOutcome outcome = remediator.remediate(pod, governing, findings);
+    if (outcome.action() != RemediationOutcome.Action.None) {
+      policyChanged.accept(ResourceID.fromResource(governing));
+    }
+    return outcome.retry().map(delay -> UpdateControl.<Pod>noUpdate().rescheduleAfter(delay))
+        .orElseGet(UpdateControl::noUpdate);
+  }
+
+  private void recordFindings(Pod pod, List<ImmutabilityPolicy> policies, List<Finding> recorded,
+      List<Finding> findings, Instant now) {
+    recorder.recordFindings(pod, findings, now);
+    for (Finding finding : Findings.added(recorded, findings)) {
+      String message = finding.reason() + (finding.container() == null ? "" : " in container " + finding.container())
+          + ": " + finding.message();
+      events.warning(pod, "DriftDetected", message);
+      for (ImmutabilityPolicy policy : policies) {
+        if (finding.policies().contains(policy.getMetadata().getName())) {
+          events.warning(policy, "DriftDetected", "pod " + pod.getMetadata().getName() + ": " + message);
+          metrics.findingRecorded(pod.getMetadata().getNamespace(), policy.getMetadata().getName(), finding.reason());
+        }
+      }
+    }
+    view.latestWrite(pod).ifPresent(changed -> metrics.detectionLatency(Duration.between(changed, now)));
+    policies.forEach(p -> policyChanged.accept(ResourceID.fromResource(p)));
+  }
+}

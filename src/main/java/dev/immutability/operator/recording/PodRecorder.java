@@ -1,0 +1,59 @@
+package dev.immutability.operator.recording;
+
+import dev.immutability.operator.drift.Baseline;
+import dev.immutability.operator.drift.Finding;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Writes {@link PodRecords} onto pods. Patches carry the pod's resourceVersion, so two writers (the reconciler and
+ * the webhook) never overwrite each other's findings: the loser gets a conflict and retries on fresh data.
+ */
+public final class PodRecorder {
+  private final KubernetesClient client;
+
+  public PodRecorder(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public void recordBaseline(Pod pod, Baseline baseline) {
+    patchMetadata(pod, Map.of("annotations", Map.of(PodRecords.BASELINE_ANNOTATION, PodRecords.toJson(baseline))));
+  }
+
+  /** Replaces the pod's findings with {@code findings}; an empty list marks the pod clean again. */
+  public void recordFindings(Pod pod, List<Finding> findings, Instant now) {
+    boolean drifted = !findings.isEmpty();
+    Map<String, Object> annotations = new HashMap<>();
+    annotations.put(PodRecords.FINDINGS_ANNOTATION, drifted ? PodRecords.toJson(findings) : null);
+    Map<String, Object> labels = new HashMap<>();
+    labels.put(PodRecords.DRIFTED_LABEL, drifted ? "true" : null);
+    patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
+
+    String reasons = findings.stream().map(f -> f.reason().name()).distinct().sorted().collect(Collectors.joining(","));
+    Map<String, Object> condition = Map.of(
+        "type", PodRecords.CONDITION_TYPE,
+        "status", drifted ? "False" : "True",
+        "reason", drifted ? "DriftDetected" : "NoDrift",
+        "message", drifted ? "drift found: " + reasons : "the pod is as declared",
+        "lastTransitionTime", now.toString());
+    // Strategic merge keys pod conditions by type, so the kubelet's own conditions stay untouched.
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+            PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition)))));
+  }
+
+  private void patchMetadata(Pod pod, Map<String, Object> metadata) {
+    Map<String, Object> withVersion = new HashMap<>(metadata);
+    withVersion.put("resourceVersion", pod.getMetadata().getResourceVersion());
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), PodRecords.toJson(Map.of("metadata", withVersion)));
+  }
+}
