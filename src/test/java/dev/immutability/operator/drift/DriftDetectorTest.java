@@ -1,0 +1,324 @@
+package dev.immutability.operator.drift;
+
+import static dev.immutability.operator.drift.TestPods.DIGEST_A;
+import static dev.immutability.operator.drift.TestPods.DIGEST_B;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.immutability.operator.api.ImagePin;
+import dev.immutability.operator.api.ImmutabilityPolicySpec;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class DriftDetectorTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Baseline BASELINE = new Baseline(Map.of("app", "nginx:1.27"), Map.of("app", DIGEST_A),
+      Map.of(), NOW.minusSeconds(60));
+
+  private static List<Finding> detect(Pod pod, DeclaredState declared, ImmutabilityPolicySpec policy) {
+    return DriftDetector.detect(pod, declared, policy, NOW);
+  }
+
+  private static DeclaredState owned(Baseline baseline) {
+    return new DeclaredState(Map.of("app", "nginx:1.27"), baseline, Map.of());
+  }
+
+  @Test
+  void aPodAsDeclaredHasNoFindings() {
+    assertThat(detect(TestPods.pod(), owned(BASELINE), TestPods.policy())).isEmpty();
+  }
+
+  @Test
+  void findingsCarryTheTimeGivenAndNoPolicyYet() {
+    Pod pod = TestPods.running().editSpec().editContainer(0).withImage("nginx:1.28").endContainer().endSpec().build();
+    assertThat(detect(pod, owned(BASELINE), TestPods.policy())).singleElement().satisfies(f -> {
+      assertThat(f.detectedAt()).isEqualTo(NOW);
+      assertThat(f.policies()).isEmpty();
+    });
+  }
+
+  @Nested
+  class ImageChanged {
+    private final Pod edited =
+        TestPods.running().editSpec().editContainer(0).withImage("nginx:1.28").endContainer().endSpec().build();
+
+    @Test
+    void anImageEditedInPlaceDiffersFromTheOwnerTemplate() {
+      assertThat(detect(edited, owned(BASELINE), TestPods.policy())).singleElement().satisfies(f -> {
+        assertThat(f.reason()).isEqualTo(DriftReason.ImageChanged);
+        assertThat(f.container()).isEqualTo("app");
+        assertThat(f.message()).contains("nginx:1.28", "nginx:1.27", "owner's template");
+      });
+    }
+
+    @Test
+    void aBarePodIsComparedWithItsBaseline() {
+      DeclaredState bare = new DeclaredState(Map.of(), BASELINE, Map.of());
+      assertThat(detect(edited, bare, TestPods.policy())).singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("baseline"));
+    }
+
+    @Test
+    void aBarePodWithoutBaselineHasNothingToCompareWith() {
+      assertThat(detect(edited, new DeclaredState(Map.of(), null, Map.of()), TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void theOwnerTemplateWinsOverTheBaseline() {
+      Baseline oldBaseline = new Baseline(Map.of("app", "nginx:1.26"), Map.of("app", DIGEST_A), Map.of(), NOW);
+      assertThat(detect(TestPods.pod(), owned(oldBaseline), TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void aContainerTheTemplateDoesNotKnowIsNotCompared() {
+      Pod extra = TestPods.running().editSpec().addNewContainer().withName("other").withImage("busybox").endContainer()
+          .endSpec().build();
+      assertThat(detect(extra, owned(BASELINE), TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void offWhenImageDetectionIsOff() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getDetect().setImage(false);
+      assertThat(detect(edited, owned(BASELINE), policy)).isEmpty();
+    }
+
+    @Test
+    void excludedContainersAreIgnored() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getExclude().setContainers(List.of("app"));
+      assertThat(detect(edited, owned(BASELINE), policy)).isEmpty();
+    }
+  }
+
+  @Nested
+  class ImageDigestChanged {
+    private final Pod repulled = TestPods.running().editStatus().editContainerStatus(0)
+        .withImageID("docker.io/library/nginx@" + DIGEST_B).endContainerStatus().endStatus().build();
+
+    @Test
+    void aMutableTagThatPulledNewBytesDiffersFromTheBaselineDigest() {
+      assertThat(detect(repulled, owned(BASELINE), TestPods.policy())).singleElement().satisfies(f -> {
+        assertThat(f.reason()).isEqualTo(DriftReason.ImageDigestChanged);
+        assertThat(f.container()).isEqualTo("app");
+        assertThat(f.message()).contains(DIGEST_B, DIGEST_A);
+      });
+    }
+
+    @Test
+    void noBaselineNoDigestFinding() {
+      assertThat(detect(repulled, owned(null), TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void anEditedImageIsReportedAsImageChangedOnly() {
+      Pod both = new io.fabric8.kubernetes.api.model.PodBuilder(repulled).editSpec().editContainer(0)
+          .withImage("nginx:1.28").endContainer().endSpec().build();
+      assertThat(detect(both, owned(BASELINE), TestPods.policy())).extracting(Finding::reason)
+          .containsExactly(DriftReason.ImageChanged);
+    }
+
+    @Test
+    void aPinnedDigestIsComparedWithTheRunningOne() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.setImages(List.of(new ImagePin("app", "nginx@" + DIGEST_B)));
+      assertThat(detect(TestPods.pod(), owned(BASELINE), policy)).singleElement().satisfies(f -> {
+        assertThat(f.reason()).isEqualTo(DriftReason.ImageDigestChanged);
+        assertThat(f.message()).contains("pinned by the policy");
+      });
+    }
+
+    @Test
+    void aMatchingPinWinsOverAChangedBaseline() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.setImages(List.of(new ImagePin("app", "nginx@" + DIGEST_B)));
+      assertThat(detect(repulled, owned(BASELINE), policy)).isEmpty();
+    }
+
+    @Test
+    void aContainerThatReportedNoDigestYetIsSkipped() {
+      Pod starting = TestPods.running().editStatus().editContainerStatus(0).withImageID("").endContainerStatus()
+          .endStatus().build();
+      assertThat(detect(starting, owned(BASELINE), TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void excludedContainersAreIgnored() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getExclude().setContainers(List.of("app"));
+      assertThat(detect(repulled, owned(BASELINE), policy)).isEmpty();
+    }
+  }
+
+  @Nested
+  class ConfigChanged {
+    private final Pod consumer = TestPods.running().editSpec()
+        .addNewVolume().withName("cfg").withNewConfigMap().withName("app-config").endConfigMap().endVolume()
+        .editContainer(0).addNewVolumeMount().withName("cfg").withMountPath("/etc/app").endVolumeMount()
+        .addNewEnvFrom().withNewSecretRef().withName("app-secret").endSecretRef().endEnvFrom().endContainer()
+        .endSpec().build();
+    private final Baseline baseline = new Baseline(Map.of("app", "nginx:1.27"), Map.of("app", DIGEST_A),
+        Map.of("ConfigMap/app-config", "sha256:1", "Secret/app-secret", "sha256:2"), NOW);
+
+    private DeclaredState now(Map<String, String> hashes) {
+      return new DeclaredState(Map.of("app", "nginx:1.27"), baseline, hashes);
+    }
+
+    @Test
+    void unchangedContentIsNoDrift() {
+      assertThat(detect(consumer, now(Map.of("ConfigMap/app-config", "sha256:1", "Secret/app-secret", "sha256:2")),
+          TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void aChangedConfigMapIsDriftNamingItAndItsConsumers() {
+      assertThat(detect(consumer, now(Map.of("ConfigMap/app-config", "sha256:9", "Secret/app-secret", "sha256:2")),
+          TestPods.policy())).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo(DriftReason.ConfigChanged);
+            assertThat(f.container()).isEqualTo("app");
+            assertThat(f.message()).isEqualTo("ConfigMap app-config changed since the pod started");
+          });
+    }
+
+    @Test
+    void aChangedSecretIsDriftAndItsHashIsTheOnlyTrace() {
+      assertThat(detect(consumer, now(Map.of("ConfigMap/app-config", "sha256:1", "Secret/app-secret", "sha256:7")),
+          TestPods.policy())).singleElement()
+          .satisfies(f -> assertThat(f.message()).isEqualTo("Secret app-secret changed since the pod started"));
+    }
+
+    @Test
+    void aDeletedConfigMapIsDrift() {
+      assertThat(detect(consumer, now(Map.of("Secret/app-secret", "sha256:2")), TestPods.policy())).singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("was deleted"));
+    }
+
+    @Test
+    void aConfigMapCreatedAfterThePodStartedIsDrift() {
+      Baseline missingThen = new Baseline(baseline.images(), baseline.imageDigests(),
+          Map.of("ConfigMap/app-config", "", "Secret/app-secret", "sha256:2"), NOW);
+      DeclaredState declared = new DeclaredState(Map.of("app", "nginx:1.27"), missingThen,
+          Map.of("ConfigMap/app-config", "sha256:1", "Secret/app-secret", "sha256:2"));
+      assertThat(detect(consumer, declared, TestPods.policy())).singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("was created"));
+    }
+
+    @Test
+    void withoutBaselineNothingIsCompared() {
+      assertThat(detect(consumer, new DeclaredState(Map.of("app", "nginx:1.27"), null, Map.of()), TestPods.policy()))
+          .isEmpty();
+    }
+
+    @Test
+    void offWhenConfigDetectionIsOff() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getDetect().setConfig(false);
+      assertThat(detect(consumer, now(Map.of()), policy)).isEmpty();
+    }
+
+    @Test
+    void configConsumedOnlyByExcludedContainersIsIgnored() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getExclude().setContainers(List.of("app"));
+      assertThat(detect(consumer, now(Map.of()), policy)).isEmpty();
+    }
+  }
+
+  @Nested
+  class EphemeralContainer {
+    private final Pod debugged = TestPods.running().editSpec().addNewEphemeralContainer().withName("debugger")
+        .withImage("busybox").endEphemeralContainer().endSpec().build();
+
+    @Test
+    void aDebugContainerIsDrift() {
+      assertThat(detect(debugged, owned(BASELINE), TestPods.policy())).singleElement().satisfies(f -> {
+        assertThat(f.reason()).isEqualTo(DriftReason.EphemeralContainer);
+        assertThat(f.container()).isEqualTo("debugger");
+        assertThat(f.message()).contains("busybox");
+      });
+    }
+
+    @Test
+    void offWhenEphemeralDetectionIsOff() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getDetect().setEphemeralContainers(false);
+      assertThat(detect(debugged, owned(BASELINE), policy)).isEmpty();
+    }
+
+    @Test
+    void excludedNamesAreIgnored() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getExclude().setContainers(List.of("debugger"));
+      assertThat(detect(debugged, owned(BASELINE), policy)).isEmpty();
+    }
+  }
+
+  @Nested
+  class WritableRootFilesystem {
+    private ImmutabilityPolicySpec requiring() {
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getRootFilesystem().setRequireReadOnly(true);
+      return policy;
+    }
+
+    @Test
+    void aContainerWithoutReadOnlyRootIsDriftWhenRequired() {
+      assertThat(detect(TestPods.pod(), owned(BASELINE), requiring())).singleElement().satisfies(f -> {
+        assertThat(f.reason()).isEqualTo(DriftReason.WritableRootFilesystem);
+        assertThat(f.container()).isEqualTo("app");
+      });
+    }
+
+    @Test
+    void readOnlyFalseIsDriftToo() {
+      Pod pod = TestPods.running().editSpec().editContainer(0).withNewSecurityContext()
+          .withReadOnlyRootFilesystem(false).endSecurityContext().endContainer().endSpec().build();
+      assertThat(detect(pod, owned(BASELINE), requiring())).hasSize(1);
+    }
+
+    @Test
+    void aReadOnlyRootIsFine() {
+      Pod pod = TestPods.running().editSpec().editContainer(0).withNewSecurityContext()
+          .withReadOnlyRootFilesystem(true).endSecurityContext().endContainer().endSpec().build();
+      assertThat(detect(pod, owned(BASELINE), requiring())).isEmpty();
+    }
+
+    @Test
+    void notRequiredByDefault() {
+      assertThat(detect(TestPods.pod(), owned(BASELINE), TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void offWhenRootFilesystemDetectionIsOff() {
+      ImmutabilityPolicySpec policy = requiring();
+      policy.getDetect().setRootFilesystem(false);
+      assertThat(detect(TestPods.pod(), owned(BASELINE), policy)).isEmpty();
+    }
+
+    @Test
+    void excludedContainersAreIgnored() {
+      ImmutabilityPolicySpec policy = requiring();
+      policy.getExclude().setContainers(List.of("app"));
+      assertThat(detect(TestPods.pod(), owned(BASELINE), policy)).isEmpty();
+    }
+  }
+
+  @Test
+  void severalKindsOfDriftAreAllReported() {
+    Pod pod = TestPods.running().editSpec().editContainer(0).withImage("nginx:1.28").endContainer()
+        .addNewEphemeralContainer().withName("dbg").withImage("busybox").endEphemeralContainer().endSpec().build();
+    ImmutabilityPolicySpec policy = TestPods.policy();
+    policy.getRootFilesystem().setRequireReadOnly(true);
+    assertThat(detect(pod, owned(BASELINE), policy)).extracting(Finding::reason).containsExactlyInAnyOrder(
+        DriftReason.EphemeralContainer, DriftReason.ImageChanged, DriftReason.WritableRootFilesystem);
+  }
+
+  @Test
+  void eventLikeReasonsAreNeverDerivedFromPodState() {
+    assertThat(List.of(DriftReason.values())).filteredOn(DriftReason::isEvent)
+        .containsExactlyInAnyOrder(DriftReason.ExecSession, DriftReason.AttachSession, DriftReason.RuntimeDrift);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.immutability.operator.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FindingsTest {
+  private static final Instant EARLY = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Instant LATE = Instant.parse("2026-01-01T01:00:00Z");
+
+  private static Finding image(Instant at, String policy) {
+    return Finding.of(DriftReason.ImageChanged, "app", "image x differs", at).withPolicies(List.of(policy));
+  }
+
+  @Test
+  void aFindingSeenAgainKeepsTheTimeItWasFirstDetected() {
+    List<Finding> merged = Findings.merge(List.of(image(EARLY, "p")), List.of(image(LATE, "p")));
+    assertThat(merged).singleElement().satisfies(f -> assertThat(f.detectedAt()).isEqualTo(EARLY));
+    assertThat(Findings.same(List.of(image(EARLY, "p")), merged)).isTrue();
+  }
+
+  @Test
+  void stateFindingsNoLongerDetectedAreDropped() {
+    assertThat(Findings.merge(List.of(image(EARLY, "p")), List.of())).isEmpty();
+  }
+
+  @Test
+  void eventFindingsStayUntilThePodIsReplaced() {
+    Finding exec = Finding.of(DriftReason.ExecSession, "app", "alice ran sh", EARLY).withPolicies(List.of("p"));
+    assertThat(Findings.merge(List.of(exec), List.of())).containsExactly(exec);
+  }
+
+  @Test
+  void theSameDriftFromTwoPoliciesIsOneFindingNamingBoth() {
+    List<Finding> merged = Findings.merge(List.of(), List.of(image(LATE, "b"), image(LATE, "a")));
+    assertThat(merged).singleElement().satisfies(f -> assertThat(f.policies()).containsExactly("a", "b"));
+  }
+
+  @Test
+  void aNewPolicyNamingAKnownFindingIsAChange() {
+    List<Finding> before = List.of(image(EARLY, "a"));
+    List<Finding> after = Findings.merge(before, List.of(image(LATE, "a"), image(LATE, "b")));
+    assertThat(Findings.same(before, after)).isFalse();
+    assertThat(Findings.added(before, after)).isEmpty();
+  }
+
+  @Test
+  void addedListsOnlyNewKeys() {
+    Finding digest = Finding.of(DriftReason.ImageDigestChanged, "app", "digest moved", LATE);
+    assertThat(Findings.added(List.of(image(EARLY, "p")), List.of(image(EARLY, "p"), digest))).containsExactly(digest);
+  }
+
+  @Test
+  void mergedFindingsAreOrderedByDetectionTime() {
+    Finding later = Finding.of(DriftReason.ConfigChanged, "app", "ConfigMap c changed", LATE);
+    Finding earlier = Finding.of(DriftReason.ExecSession, "app", "sh", EARLY);
+    assertThat(Findings.merge(List.of(earlier), List.of(later))).containsExactly(earlier, later);
+  }
+}
