@@ -1,0 +1,60 @@
+package dev.immutability.operator.testing;
+
+import dev.immutability.operator.ImmutabilityOperator;
+import dev.immutability.operator.config.OperatorSettings;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+
+/** Runs the operator in the test JVM against the test cluster, watching one namespace. */
+public final class OperatorHarness implements AutoCloseable {
+  private final KubernetesClient client;
+  private final ImmutabilityOperator operator;
+
+  private OperatorHarness(TestCluster cluster, Map<String, String> env) {
+    installCrd(cluster.client());
+    client = new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration()).build();
+    OperatorSettings settings = OperatorSettings.from(env)
+        .withHttpAddress(new InetSocketAddress("127.0.0.1", 0))
+        .withWatchNamespaces(Set.of(cluster.namespace()));
+    operator = new ImmutabilityOperator(client, settings).start();
+  }
+
+  public static OperatorHarness start(TestCluster cluster) {
+    return new OperatorHarness(cluster, Map.of());
+  }
+
+  public InetSocketAddress httpAddress() {
+    return operator.httpAddress();
+  }
+
+  /** Applies the committed CRD (server-side, idempotent) and waits until it is served. */
+  public static void installCrd(KubernetesClient client) {
+    Path file = LocalCluster.projectRoot().resolve("crds/immutabilitypolicies.immutability.dev-v1.yml");
+    try (InputStream in = Files.newInputStream(file)) {
+      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.resource(crd).forceConflicts().serverSideApply();
+      Awaitility.await("CRD established").atMost(Duration.ofSeconds(30)).until(() ->
+          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get()
+              .getStatus().getConditions().stream()
+              .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    client.close();
+  }
+}
