@@ -7,6 +7,7 @@ import dev.immutability.operator.api.RecentFinding;
 import dev.immutability.operator.api.Strategy;
 import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.recording.PodRecords;
+import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -37,14 +38,18 @@ final class PolicyStatusBuilder {
     status.setReplacedPods(previous.getReplacedPods() + drained.replaced());
 
     List<RecentFinding> recent = new ArrayList<>(previous.getRecentFindings());
-    String pendingAction = pendingAction(spec);
+    int toReplace = 0;
     for (Pod pod : drifted) {
+      boolean replaceable = false;
       for (Finding finding : PodRecords.findings(pod)) {
         if (finding.policies().contains(name)) {
+          boolean healed = Remediator.healedByReplacement(finding, policy);
+          replaceable |= healed;
           upsert(recent, new RecentFinding(pod.getMetadata().getName(), finding.container(), finding.reason().name(),
-              finding.message(), finding.detectedAt().toString(), pendingAction));
+              finding.message(), finding.detectedAt().toString(), healed ? pendingAction(spec) : "Recorded"));
         }
       }
+      toReplace += replaceable ? 1 : 0;
     }
     drained.actions().forEach(action -> upsert(recent, action));
     recent.sort(Comparator.comparing(RecentFinding::getDetectedAt, Comparator.nullsLast(Comparator.reverseOrder())));
@@ -62,10 +67,10 @@ final class PolicyStatusBuilder {
             "none of " + selected.size() + " pod(s) drifted", generation, now)
         : Conditions.set(conditions, Conditions.COMPLIANT, false, "DriftDetected",
             drifted.size() + " of " + selected.size() + " pod(s) drifted", generation, now);
-    String idle = idleReason(spec, drifted.isEmpty());
+    String idle = idleReason(spec, toReplace == 0);
     conditions = idle == null
         ? Conditions.set(conditions, Conditions.REMEDIATING, true, "ReplacingPods",
-            "replacing " + drifted.size() + " drifted pod(s)", generation, now)
+            "replacing " + toReplace + " drifted pod(s)", generation, now)
         : Conditions.set(conditions, Conditions.REMEDIATING, false, idle, idleMessage(idle), generation, now);
     conditions = blocked.isPresent()
         ? Conditions.set(conditions, Conditions.DEGRADED, true, blocked.get().reason(),
@@ -84,9 +89,9 @@ final class PolicyStatusBuilder {
     return spec.getRemediation().isDryRun() ? "WouldReplace" : "Pending";
   }
 
-  private static String idleReason(ImmutabilityPolicySpec spec, boolean noDrift) {
-    if (noDrift) {
-      return "NoDrift";
+  private static String idleReason(ImmutabilityPolicySpec spec, boolean nothingToReplace) {
+    if (nothingToReplace) {
+      return "NothingToReplace";
     }
     if (!spec.getMode().replacesPods()) {
       return "AuditMode";
@@ -99,7 +104,7 @@ final class PolicyStatusBuilder {
 
   private static String idleMessage(String reason) {
     return switch (reason) {
-      case "NoDrift" -> "no drifted pods to replace";
+      case "NothingToReplace" -> "no drifted pod that a replacement would heal";
       case "AuditMode" -> "mode Audit records drift and replaces nothing";
       case "StrategyNone" -> "remediation strategy None replaces nothing";
       default -> "dry run: drifted pods are reported, not replaced";

@@ -1,6 +1,7 @@
 package dev.immutability.operator.remediation;
 
 import dev.immutability.operator.api.ImmutabilityPolicy;
+import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.api.RecentFinding;
 import dev.immutability.operator.api.Remediation;
 import dev.immutability.operator.api.Strategy;
@@ -64,8 +65,9 @@ public final class Remediator implements AutoCloseable {
     return policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
   }
 
-  public RemediationOutcome remediate(Pod pod, ImmutabilityPolicy policy, List<Finding> findings) {
+  public RemediationOutcome remediate(Pod pod, ImmutabilityPolicy policy, List<Finding> drift) {
     Remediation remediation = policy.getSpec().getRemediation();
+    List<Finding> findings = drift.stream().filter(f -> healedByReplacement(f, policy)).toList();
     if (findings.isEmpty() || !policy.getSpec().getMode().replacesPods()
         || remediation.getStrategy() == Strategy.None || PodReadiness.isTerminating(pod)) {
       return RemediationOutcome.none();
@@ -143,6 +145,16 @@ public final class Remediator implements AutoCloseable {
     log.info("replacement of pod {}/{} refused (attempt {}), retry in {}: {}", pod.getMetadata().getNamespace(),
         pod.getMetadata().getName(), attempt, backoff, message);
     return new RemediationOutcome(Action.Blocked, message, backoff);
+  }
+
+  /**
+   * A writable root filesystem comes from the declared spec itself, so a replacement would have it too and be
+   * replaced again, forever. It is healed by replacement only where admission makes the new pod read-only
+   * (Enforce with rootFilesystem.mutate); otherwise it is reported, not acted on.
+   */
+  public static boolean healedByReplacement(Finding finding, ImmutabilityPolicy policy) {
+    return finding.reason() != DriftReason.WritableRootFilesystem
+        || (policy.getSpec().getMode() == Mode.Enforce && policy.getSpec().getRootFilesystem().isMutate());
   }
 
   /** Sessions wait out the exec grace period; every other drift is due at once. */
