@@ -119,6 +119,18 @@ class PolicyStatusBuilderTest {
   }
 
   @Test
+  void aWritableRootFilesystemIsRecordedButNotSomethingToReplace() {
+    Finding rootfs = Finding.of(DriftReason.WritableRootFilesystem, "app", "writable", T0).withPolicies(List.of("web"));
+    Pod pod = TestPods.running().editMetadata().addToLabels(PodRecords.DRIFTED_LABEL, "true")
+        .addToAnnotations(PodRecords.FINDINGS_ANNOTATION, PodRecords.toJson(List.of(rootfs))).endMetadata().build();
+    ImmutabilityPolicyStatus status = PolicyStatusBuilder.build(policy(Mode.Remediate), List.of(), List.of(pod),
+        NOTHING, Optional.empty(), T1);
+    assertThat(condition(status, "Compliant").getStatus()).isEqualTo("False");
+    assertThat(condition(status, "Remediating").getReason()).isEqualTo("NothingToReplace");
+    assertThat(status.getRecentFindings()).extracting(RecentFinding::getAction).containsExactly("Recorded");
+  }
+
+  @Test
   void anInvalidSpecIsNotReady() {
     ImmutabilityPolicyStatus status = PolicyStatusBuilder.build(policy(Mode.Audit),
         List.of("spec.selector.matchExpressions[0]: unknown operator Equals"), List.of(), NOTHING, Optional.empty(), T0);
