@@ -34,8 +34,10 @@ public final class ImmutabilityOperator implements AutoCloseable {
   private final Remediator remediator;
   private final HttpEndpoints http;
   private final ClusterView view = new ClusterView();
+  private final OperatorSettings settings;
 
   public ImmutabilityOperator(KubernetesClient client, OperatorSettings settings) {
+    this.settings = settings;
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -84,6 +86,10 @@ public final class ImmutabilityOperator implements AutoCloseable {
   public ImmutabilityOperator start() {
     http.start();
     operator.start();
+    if (!settings.leaderElection()) {
+      // Without leader election start() returns once every informer has synced.
+      view.markSynced();
+    }
     log.info("immutability operator started; metrics and health on http://{}:{}",
         http.address().getHostString(), http.address().getPort());
     return this;

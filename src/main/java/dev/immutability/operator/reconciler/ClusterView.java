@@ -40,6 +40,7 @@ public final class ClusterView {
   static final String OWNER_INDEX = "controller-uid";
 
   private volatile IndexedResourceCache<Pod> pods;
+  private volatile boolean synced;
   private volatile InformerEventSource<ImmutabilityPolicy, Pod> policies;
   private volatile InformerEventSource<ConfigMap, Pod> configMaps;
   private volatile InformerEventSource<Secret, Pod> secrets;
@@ -55,8 +56,13 @@ public final class ClusterView {
     this.owners.putAll(owners);
   }
 
-  public boolean isReady() {
-    return pods != null;
+  /** Called once the pod informer has synced: before that, counts read from the cache would be wrong. */
+  public void markSynced() {
+    synced = true;
+  }
+
+  public boolean isSynced() {
+    return synced && pods != null;
   }
 
   /** Index keys of the ConfigMaps and Secrets a pod consumes: {@code namespace/Kind/name}. */

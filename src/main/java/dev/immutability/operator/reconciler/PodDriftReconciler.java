@@ -100,6 +100,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
 
   @Override
   public UpdateControl<Pod> reconcile(Pod pod, Context<Pod> context) {
+    // Controllers reconcile only once their informers have synced.
+    view.markSynced();
     if (PodReadiness.isTerminating(pod)) {
       return UpdateControl.noUpdate();
     }
@@ -115,6 +117,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
       if (captured.isPresent()) {
         // Writing the baseline triggers a new event; the pod is evaluated against it then.
         recorder.recordBaseline(pod, captured.get());
+        policies.forEach(p -> policyChanged.accept(ResourceID.fromResource(p)));
         return UpdateControl.noUpdate();
       }
     }

@@ -26,11 +26,12 @@ import java.util.Objects;
 
 /**
  * Keeps each policy's status true: validates it, counts the pods it selects and those drifted, and takes in what
- * remediation did. Triggered by policy changes and by the pod reconciler; a periodic resync catches deleted pods.
+ * remediation did. Triggered by policy changes and by the pod reconciler (a pod came up, its findings changed, a
+ * replacement moved on); a periodic resync catches pods that went away.
  */
 @ControllerConfiguration(name = "policy-status")
 public class PolicyReconciler implements Reconciler<ImmutabilityPolicy> {
-  private static final Duration RESYNC = Duration.ofSeconds(30);
+  private static final Duration RESYNC = Duration.ofSeconds(10);
   private static final Duration CACHE_WAIT = Duration.ofSeconds(1);
 
   private final KubernetesClient client;
@@ -61,7 +62,7 @@ public class PolicyReconciler implements Reconciler<ImmutabilityPolicy> {
 
   @Override
   public UpdateControl<ImmutabilityPolicy> reconcile(ImmutabilityPolicy policy, Context<ImmutabilityPolicy> context) {
-    if (!view.isReady()) {
+    if (!view.isSynced()) {
       return UpdateControl.<ImmutabilityPolicy>noUpdate().rescheduleAfter(CACHE_WAIT);
     }
     List<Pod> selected = view.podsSelectedBy(policy).stream().filter(p -> !PodReadiness.isTerminating(p)).toList();
