@@ -277,12 +277,12 @@ metadata:
   name: kwok-node-$i
   annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
   labels: {type: kwok, kubernetes.io/hostname: kwok-node-$i, kubernetes.io/os: linux, kubernetes.io/arch: amd64}
-status:
-  addresses:
-  - {type: InternalIP, address: 127.0.0.1}
 NODE
     # The node lifecycle controller is off (kwok is the only node agent), so lift the taint nodes are born with.
     kubectl_local taint nodes "kwok-node-$i" node.kubernetes.io/not-ready:NoSchedule- >/dev/null 2>&1 || true
+    # Status is not taken on create; the address sends the API server's exec/attach/logs calls to kwok on loopback.
+    kubectl_local patch node "kwok-node-$i" --subresource=status --type=merge \
+      -p '{"status":{"addresses":[{"type":"InternalIP","address":"127.0.0.1"}]}}' >/dev/null
   done
   wait_for "$NODES kwok nodes" 120 nodes_ready
   wait_for "the default service account" 120 default_service_account_exists

@@ -7,10 +7,12 @@ import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.reconciler.ClusterView;
 import dev.immutability.operator.reconciler.PodDriftReconciler;
 import dev.immutability.operator.reconciler.PolicyReconciler;
+import dev.immutability.operator.recording.EventDriftRecorder;
 import dev.immutability.operator.recording.EventRecorder;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
+import dev.immutability.operator.webhook.AdmissionWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -23,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,27 +33,40 @@ import org.slf4j.LoggerFactory;
 public final class ImmutabilityOperator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ImmutabilityOperator.class);
 
+  static {
+    // The JDK HTTP servers otherwise wait forever on a client that sends a request slowly or not at all.
+    System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "10"));
+    System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "10"));
+  }
+
   private final Operator operator;
   private final Remediator remediator;
   private final HttpEndpoints http;
+  private final KubernetesClient client;
+  private final EventDriftRecorder eventDrift;
+  private final OperatorMetrics metrics;
+  private final Clock clock = Clock.systemUTC();
+  private AdmissionWebhook webhook;
   private final ClusterView view = new ClusterView();
   private final OperatorSettings settings;
 
   public ImmutabilityOperator(KubernetesClient client, OperatorSettings settings) {
     this.settings = settings;
-    Clock clock = Clock.systemUTC();
+    this.client = client;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    OperatorMetrics metrics = new OperatorMetrics(registry);
+    metrics = new OperatorMetrics(registry);
 
     ReplacementLedger ledger = new ReplacementLedger();
     EventRecorder events = new EventRecorder(client, settings.instanceName());
+    PodRecorder podRecorder = new PodRecorder(client);
+    eventDrift = new EventDriftRecorder(client, podRecorder, events, metrics, clock);
     remediator = new Remediator(client, view, ledger, events, metrics, clock, settings.replacementTimeout());
     PolicyReconciler policies = new PolicyReconciler(client, view, ledger, metrics, clock);
-    PodDriftReconciler pods = new PodDriftReconciler(view, new PodRecorder(client), events, remediator, metrics,
+    PodDriftReconciler pods = new PodDriftReconciler(view, podRecorder, events, remediator, metrics,
         policies::trigger, clock);
 
     operator = new Operator(o -> {
@@ -85,6 +101,11 @@ public final class ImmutabilityOperator implements AutoCloseable {
 
   public ImmutabilityOperator start() {
     http.start();
+    if (settings.webhook().enabled()) {
+      // Every replica serves admission, leader or not: the API server may call any of them.
+      webhook = new AdmissionWebhook(client, settings.webhook(), settings.watchNamespaces(), view, eventDrift,
+          metrics, clock);
+    }
     operator.start();
     if (!settings.leaderElection()) {
       // Without leader election start() returns once every informer has synced.
@@ -99,9 +120,18 @@ public final class ImmutabilityOperator implements AutoCloseable {
     return http.address();
   }
 
+  /** The webhook's address, when it runs. */
+  public Optional<InetSocketAddress> webhookAddress() {
+    return Optional.ofNullable(webhook).map(AdmissionWebhook::address);
+  }
+
   @Override
   public void close() {
+    if (webhook != null) {
+      webhook.close();
+    }
     operator.stop();
+    eventDrift.close();
     remediator.close();
     http.close();
   }

@@ -20,7 +20,8 @@ public record OperatorSettings(
     String leaseName,
     String leaseNamespace,
     String instanceName,
-    Duration replacementTimeout) {
+    Duration replacementTimeout,
+    WebhookSettings webhook) {
 
   public static OperatorSettings fromEnvironment() {
     return from(System.getenv());
@@ -37,11 +38,12 @@ public record OperatorSettings(
         env.getOrDefault("LEADER_ELECTION_LEASE", "immutability-operator"),
         env.getOrDefault("LEADER_ELECTION_NAMESPACE", podNamespace),
         env.getOrDefault("POD_NAME", hostname(env)),
-        Durations.parse(env.getOrDefault("REPLACEMENT_TIMEOUT", "5m")));
+        Durations.parse(env.getOrDefault("REPLACEMENT_TIMEOUT", "5m")),
+        WebhookSettings.from(env, inCluster, podNamespace));
   }
 
   /** {@code host:port}, {@code :port} (all interfaces) or {@code port}. */
-  static InetSocketAddress address(String text) {
+  public static InetSocketAddress address(String text) {
     int colon = text.lastIndexOf(':');
     String host = colon <= 0 ? "0.0.0.0" : text.substring(0, colon);
     int port = Integer.parseInt(colon < 0 ? text : text.substring(colon + 1));
@@ -54,11 +56,16 @@ public record OperatorSettings(
 
   public OperatorSettings withHttpAddress(InetSocketAddress address) {
     return new OperatorSettings(address, watchNamespaces, leaderElection, leaseName, leaseNamespace, instanceName,
-        replacementTimeout);
+        replacementTimeout, webhook);
   }
 
   public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
     return new OperatorSettings(httpAddress, Set.copyOf(namespaces), leaderElection, leaseName, leaseNamespace,
-        instanceName, replacementTimeout);
+        instanceName, replacementTimeout, webhook);
+  }
+
+  public OperatorSettings withWebhook(WebhookSettings settings) {
+    return new OperatorSettings(httpAddress, watchNamespaces, leaderElection, leaseName, leaseNamespace, instanceName,
+        replacementTimeout, settings);
   }
 }

@@ -98,12 +98,15 @@ public final class ClusterView {
   }
 
   public List<ImmutabilityPolicy> policiesSelecting(Pod pod) {
-    return PolicySelection.selecting(policies.list(pod.getMetadata().getNamespace()).toList(),
-        pod.getMetadata().getLabels());
+    return policiesSelecting(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels());
+  }
+
+  public List<ImmutabilityPolicy> policiesSelecting(String namespace, Map<String, String> labels) {
+    return policies == null ? List.of() : PolicySelection.selecting(policies.list(namespace).toList(), labels);
   }
 
   public Optional<Pod> pod(String namespace, String name) {
-    return pods.get(new ResourceID(name, namespace));
+    return pods == null ? Optional.empty() : pods.get(new ResourceID(name, namespace));
   }
 
   /** Current content hash of each ConfigMap and Secret the pod consumes; an absent object has no entry. */

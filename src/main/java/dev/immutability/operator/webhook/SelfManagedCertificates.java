@@ -7,7 +7,6 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -15,8 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -84,20 +83,11 @@ public final class SelfManagedCertificates {
   }
 
   public SSLContext sslContext() {
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      char[] password = new char[0];
-      store.setKeyEntry("serving", servingKey.getPrivate(), password,
-          new X509Certificate[] {servingCertificate, caCertificate});
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(store, password);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, RANDOM);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build the webhook TLS context", e);
-    }
+    return KeyManagers.sslContext(keyManager());
+  }
+
+  public X509ExtendedKeyManager keyManager() {
+    return KeyManagers.of(servingKey.getPrivate(), new X509Certificate[] {servingCertificate, caCertificate});
   }
 
   /** The CA certificate in PEM, as the caBundle of a webhook configuration wants it (before base64). */

@@ -1,0 +1,215 @@
+package dev.immutability.operator.webhook;
+
+import dev.immutability.operator.api.Detect;
+import dev.immutability.operator.api.ImmutabilityPolicy;
+import dev.immutability.operator.api.Mode;
+import dev.immutability.operator.api.RootFilesystem;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Decides admission requests from the policies that select the pod: exec and attach sessions are recorded (or
+ * denied in Enforce mode), debug containers are denied in Enforce mode, and new pods must have (or are given, with
+ * rootFilesystem.mutate) a read-only root filesystem in Enforce mode. A pure function of the request and the caches.
+ */
+final class AdmissionDecider {
+  static final String WRITABLE_VOLUME_PREFIX = "immutability-writable-";
+
+  private final PolicyLookup lookup;
+
+  AdmissionDecider(PolicyLookup lookup) {
+    this.lookup = lookup;
+  }
+
+  AdmissionDecision validate(AdmissionRequest request) {
+    if (request.is("CONNECT", "pods", "exec")) {
+      return session(request, "exec", Detect::isExec);
+    }
+    if (request.is("CONNECT", "pods", "attach")) {
+      return session(request, "attach", Detect::isAttach);
+    }
+    if (request.is("UPDATE", "pods", "ephemeralcontainers")) {
+      return debugContainer(request);
+    }
+    if (request.is("CREATE", "pods", "")) {
+      return readOnlyRootFilesystem(request);
+    }
+    return AdmissionDecision.allow();
+  }
+
+  AdmissionDecision mutate(AdmissionRequest request) {
+    if (!request.is("CREATE", "pods", "")) {
+      return AdmissionDecision.allow();
+    }
+    Pod pod = podOf(request);
+    List<ImmutabilityPolicy> mutating = enforcing(request.namespace(), pod, p -> requiresReadOnly(p)
+        && p.getSpec().getRootFilesystem().isMutate());
+    if (mutating.isEmpty()) {
+      return AdmissionDecision.allow();
+    }
+    Set<String> excluded = excluded(mutating);
+    Set<String> writablePaths = new LinkedHashSet<>();
+    mutating.forEach(p -> writablePaths.addAll(p.getSpec().getRootFilesystem().getWritablePaths()));
+    return AdmissionDecision.patch(readOnlyPatch(pod, excluded, List.copyOf(writablePaths)));
+  }
+
+  private AdmissionDecision session(AdmissionRequest request, String kind, Predicate<Detect> watched) {
+    Optional<Pod> pod = lookup.pod(request.namespace(), request.name());
+    if (pod.isEmpty()) {
+      return AdmissionDecision.allow();
+    }
+    List<ImmutabilityPolicy> policies = lookup.selecting(request.namespace(), pod.get().getMetadata().getLabels())
+        .stream().filter(p -> watched.test(p.getSpec().getDetect())).toList();
+    if (policies.isEmpty()) {
+      return AdmissionDecision.allow();
+    }
+    Optional<ImmutabilityPolicy> enforcing = policies.stream().filter(p -> p.getSpec().getMode() == Mode.Enforce)
+        .findFirst();
+    if (enforcing.isPresent()) {
+      return AdmissionDecision.deny(refusal(enforcing.get(), kind + " into pod " + request.name(),
+          "running pods are immutable; ship changes as a new image"));
+    }
+    return AdmissionDecision.allowAndRecord(new AdmissionDecision.Session(kind, request.namespace(), request.name(),
+        request.container(), request.username(), request.command(),
+        policies.stream().map(p -> p.getMetadata().getName()).toList()));
+  }
+
+  private AdmissionDecision debugContainer(AdmissionRequest request) {
+    Optional<Pod> pod = lookup.pod(request.namespace(), request.name());
+    Map<String, String> labels = pod.map(p -> p.getMetadata().getLabels()).orElseGet(() -> podOf(request)
+        .getMetadata().getLabels());
+    return lookup.selecting(request.namespace(), labels).stream()
+        .filter(p -> p.getSpec().getMode() == Mode.Enforce && p.getSpec().getDetect().isEphemeralContainers())
+        .findFirst()
+        .map(p -> AdmissionDecision.deny(refusal(p, "adding a debug container to pod " + request.name(),
+            "running pods are immutable")))
+        .orElseGet(AdmissionDecision::allow);
+  }
+
+  private AdmissionDecision readOnlyRootFilesystem(AdmissionRequest request) {
+    Pod pod = podOf(request);
+    List<ImmutabilityPolicy> requiring = enforcing(request.namespace(), pod, AdmissionDecider::requiresReadOnly);
+    if (requiring.isEmpty()) {
+      return AdmissionDecision.allow();
+    }
+    Set<String> excluded = excluded(requiring);
+    List<String> writable = pod.getSpec().getContainers().stream()
+        .filter(c -> !excluded.contains(c.getName()) && !readOnly(c)).map(Container::getName).toList();
+    if (writable.isEmpty()) {
+      return AdmissionDecision.allow();
+    }
+    ImmutabilityPolicy policy = requiring.get(0);
+    return AdmissionDecision.deny(refusal(policy, "creating a pod whose containers " + writable
+        + " lack securityContext.readOnlyRootFilesystem: true",
+        "set it and mount emptyDir volumes where the application writes, or set spec.rootFilesystem.mutate: true"
+            + " on the policy to have it done at admission"));
+  }
+
+  private List<ImmutabilityPolicy> enforcing(String namespace, Pod pod, Predicate<ImmutabilityPolicy> filter) {
+    return lookup.selecting(namespace, pod.getMetadata().getLabels()).stream()
+        .filter(p -> p.getSpec().getMode() == Mode.Enforce).filter(filter).toList();
+  }
+
+  private static boolean requiresReadOnly(ImmutabilityPolicy policy) {
+    RootFilesystem rootFilesystem = policy.getSpec().getRootFilesystem();
+    return rootFilesystem.isRequireReadOnly() && policy.getSpec().getDetect().isRootFilesystem();
+  }
+
+  private static Set<String> excluded(List<ImmutabilityPolicy> policies) {
+    // A container is exempt only if every policy that applies exempts it.
+    return policies.stream().map(p -> Set.copyOf(p.getSpec().getExclude().getContainers()))
+        .reduce((a, b) -> a.stream().filter(b::contains).collect(Collectors.toSet())).orElse(Set.of());
+  }
+
+  private static boolean readOnly(Container container) {
+    return container.getSecurityContext() != null
+        && Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem());
+  }
+
+  static String refusal(ImmutabilityPolicy policy, String action, String why) {
+    String namespace = policy.getMetadata().getNamespace();
+    String name = policy.getMetadata().getName();
+    return "immutability policy " + namespace + "/" + name + " (mode Enforce) denies " + action + ": " + why
+        + ". For access, switch the policy to Audit: kubectl -n " + namespace + " patch immutabilitypolicy " + name
+        + " --type=merge -p '{\"spec\":{\"mode\":\"Audit\"}}'";
+  }
+
+  private static Pod podOf(AdmissionRequest request) {
+    Pod pod = Serialization.unmarshal(Serialization.asJson(request.object()), Pod.class);
+    if (pod == null || pod.getMetadata() == null || pod.getSpec() == null || pod.getSpec().getContainers() == null) {
+      throw new IllegalArgumentException("request.object is not a pod with metadata and spec.containers");
+    }
+    return pod;
+  }
+
+  /** JSONPatch: readOnlyRootFilesystem on each container, and an emptyDir mounted at each writable path. */
+  private static List<Map<String, Object>> readOnlyPatch(Pod pod, Set<String> excluded, List<String> writablePaths) {
+    List<Map<String, Object>> operations = new ArrayList<>();
+    List<Volume> volumes = pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+    List<String> volumeNames = new ArrayList<>();
+    List<Map<String, Object>> newVolumes = new ArrayList<>();
+    for (int i = 0; i < writablePaths.size(); i++) {
+      String name = WRITABLE_VOLUME_PREFIX + i;
+      volumeNames.add(name);
+      if (volumes.stream().noneMatch(v -> name.equals(v.getName()))) {
+        newVolumes.add(Map.of("name", name, "emptyDir", Map.of()));
+      }
+    }
+    if (!newVolumes.isEmpty()) {
+      if (volumes.isEmpty()) {
+        operations.add(op("add", "/spec/volumes", newVolumes));
+      } else {
+        newVolumes.forEach(v -> operations.add(op("add", "/spec/volumes/-", v)));
+      }
+    }
+    List<Container> containers = pod.getSpec().getContainers();
+    for (int i = 0; i < containers.size(); i++) {
+      Container container = containers.get(i);
+      if (excluded.contains(container.getName())) {
+        continue;
+      }
+      String base = "/spec/containers/" + i;
+      if (container.getSecurityContext() == null) {
+        operations.add(op("add", base + "/securityContext", Map.of("readOnlyRootFilesystem", true)));
+      } else if (!readOnly(container)) {
+        operations.add(op("add", base + "/securityContext/readOnlyRootFilesystem", true));
+      }
+      List<VolumeMount> mounts = container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts();
+      List<Map<String, Object>> newMounts = new ArrayList<>();
+      for (int p = 0; p < writablePaths.size(); p++) {
+        String path = writablePaths.get(p);
+        if (mounts.stream().noneMatch(m -> path.equals(m.getMountPath()))) {
+          newMounts.add(Map.of("name", volumeNames.get(p), "mountPath", path));
+        }
+      }
+      if (!newMounts.isEmpty()) {
+        if (mounts.isEmpty()) {
+          operations.add(op("add", base + "/volumeMounts", newMounts));
+        } else {
+          newMounts.forEach(m -> operations.add(op("add", base + "/volumeMounts/-", m)));
+        }
+      }
+    }
+    return operations;
+  }
+
+  private static Map<String, Object> op(String op, String path, Object value) {
+    Map<String, Object> operation = new LinkedHashMap<>();
+    operation.put("op", op);
+    operation.put("path", path);
+    operation.put("value", value);
+    return operation;
+  }
+}

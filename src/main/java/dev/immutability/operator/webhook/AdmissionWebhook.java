@@ -1,0 +1,99 @@
+package dev.immutability.operator.webhook;
+
+import dev.immutability.operator.api.ImmutabilityPolicy;
+import dev.immutability.operator.config.WebhookSettings;
+import dev.immutability.operator.metrics.OperatorMetrics;
+import dev.immutability.operator.reconciler.ClusterView;
+import dev.immutability.operator.recording.EventDriftRecorder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The admission webhook as one part: TLS, the HTTPS server, and its registration with the API server. */
+public final class AdmissionWebhook implements AutoCloseable {
+  static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(90);
+  static final Duration RENEW_BEFORE = Duration.ofDays(30);
+  private static final Duration REFRESH_EVERY = Duration.ofMinutes(10);
+  private static final Logger log = LoggerFactory.getLogger(AdmissionWebhook.class);
+
+  private final WebhookServer server;
+  private final WebhookRegistration registration;
+  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "webhook-certificates");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public AdmissionWebhook(KubernetesClient client, WebhookSettings settings, Set<String> watchNamespaces,
+      ClusterView view, EventDriftRecorder recorder, OperatorMetrics metrics, Clock clock) {
+    // The CA is known before the port is (port 0 binds at start), so the first bundle waits for the registration.
+    AtomicReference<String> caBundle = new AtomicReference<>();
+    AtomicReference<WebhookRegistration> registered = new AtomicReference<>();
+    WebhookTls tls = "files".equals(settings.tls()) ? WebhookTls.fromFiles(settings.certDir())
+        : WebhookTls.selfManaged(hosts(settings), CERTIFICATE_VALIDITY, RENEW_BEFORE, pem -> {
+          caBundle.set(pem);
+          if (registered.get() != null) {
+            registered.get().caBundleChanged(pem);
+          }
+        }, clock);
+    server = new WebhookServer(settings.address(), tls, lookup(view), recorder, metrics, settings.runtimeEventsToken(),
+        clock);
+    registration = new WebhookRegistration(client, settings, watchNamespaces, server.address().getPort());
+    server.start();
+    if (caBundle.get() != null) {
+      registration.caBundleChanged(caBundle.get());
+    }
+    registered.set(registration);
+    refresher.scheduleWithFixedDelay(tls::refresh, REFRESH_EVERY.toMinutes(), REFRESH_EVERY.toMinutes(),
+        TimeUnit.MINUTES);
+    log.info("admission webhook listening on https://{}:{} (TLS {}, registration {})",
+        server.address().getHostString(), server.address().getPort(), settings.tls(), settings.registration());
+  }
+
+  public InetSocketAddress address() {
+    return server.address();
+  }
+
+  private static List<String> hosts(WebhookSettings settings) {
+    if ("url".equals(settings.registration())) {
+      return List.of(settings.urlHost());
+    }
+    String service = settings.serviceName();
+    String namespace = settings.serviceNamespace();
+    return List.of(service + "." + namespace + ".svc", service, service + "." + namespace,
+        service + "." + namespace + ".svc.cluster.local");
+  }
+
+  private static PolicyLookup lookup(ClusterView view) {
+    return new PolicyLookup() {
+      @Override
+      public Optional<Pod> pod(String namespace, String name) {
+        return view.pod(namespace, name);
+      }
+
+      @Override
+      public List<ImmutabilityPolicy> selecting(String namespace, Map<String, String> labels) {
+        return view.policiesSelecting(namespace, labels);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    refresher.shutdownNow();
+    registration.close();
+    server.close();
+  }
+}

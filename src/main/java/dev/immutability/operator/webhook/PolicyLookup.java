@@ -1,0 +1,15 @@
+package dev.immutability.operator.webhook;
+
+import dev.immutability.operator.api.ImmutabilityPolicy;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What admission decisions read, answered from the operator's informer caches (no API round trip). */
+interface PolicyLookup {
+  Optional<Pod> pod(String namespace, String name);
+
+  /** Policies of the namespace whose selector matches the labels, sorted by name. */
+  List<ImmutabilityPolicy> selecting(String namespace, Map<String, String> labels);
+}

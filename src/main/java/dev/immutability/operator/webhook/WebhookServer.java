@@ -1,0 +1,248 @@
+package dev.immutability.operator.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.immutability.operator.drift.DriftReason;
+import dev.immutability.operator.drift.Finding;
+import dev.immutability.operator.metrics.OperatorMetrics;
+import dev.immutability.operator.recording.EventDriftRecorder;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS admission endpoint: {@code /validate} and {@code /mutate} take AdmissionReview v1; the optional
+ * {@code /runtime-events} takes Falco JSON alerts. Answers come from caches; anything malformed, truncated or
+ * oversized gets an error response, never a crash.
+ */
+public final class WebhookServer implements AutoCloseable {
+  /** The API server sends at most 3 MiB; more is not an admission request. */
+  static final int MAX_BODY = 3 * 1024 * 1024;
+  private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpsServer server;
+  private final AdmissionDecider decider;
+  private final EventDriftRecorder recorder;
+  private final OperatorMetrics metrics;
+  private final PolicyLookup lookup;
+  private final SessionDeduplicator sessions = new SessionDeduplicator(Duration.ofSeconds(10));
+  private final Clock clock;
+  private final byte[] runtimeToken;
+
+  WebhookServer(InetSocketAddress address, WebhookTls tls, PolicyLookup lookup, EventDriftRecorder recorder,
+      OperatorMetrics metrics, String runtimeToken, Clock clock) {
+    this.decider = new AdmissionDecider(lookup);
+    this.lookup = lookup;
+    this.recorder = recorder;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.runtimeToken = runtimeToken.getBytes(StandardCharsets.UTF_8);
+    try {
+      server = HttpsServer.create(address, 64);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + address, e);
+    }
+    server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
+    ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
+      Thread thread = new Thread(r, "webhook");
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(workers);
+    server.createContext("/validate", exchange -> admission(exchange, false));
+    server.createContext("/mutate", exchange -> admission(exchange, true));
+    server.createContext("/runtime-events", this::runtimeEvent);
+  }
+
+  void start() {
+    server.start();
+  }
+
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  private void admission(HttpExchange exchange, boolean mutate) throws IOException {
+    Timer.Sample sample = Timer.start();
+    String operation = "invalid";
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        respond(exchange, 405, errorReview("", 405, "admission reviews are POSTed"));
+        return;
+      }
+      byte[] body = readLimited(exchange.getRequestBody());
+      if (body == null) {
+        respond(exchange, 413, errorReview("", 413, "request body larger than " + MAX_BODY + " bytes"));
+        return;
+      }
+      JsonNode review;
+      try {
+        review = JSON.readTree(body);
+      } catch (JsonProcessingException e) {
+        respond(exchange, 400, errorReview("", 400, "the body is not valid JSON: " + e.getOriginalMessage()));
+        return;
+      }
+      AdmissionRequest request;
+      try {
+        request = AdmissionRequest.of(review);
+      } catch (IllegalArgumentException e) {
+        respond(exchange, 400, errorReview(AdmissionRequest.uidOf(review), 400, e.getMessage()));
+        return;
+      }
+      operation = request.operation();
+      AdmissionDecision decision;
+      try {
+        decision = mutate ? decider.mutate(request) : decider.validate(request);
+      } catch (RuntimeException e) {
+        respond(exchange, 400, errorReview(request.uid(), 400, "cannot decide: " + e.getMessage()));
+        return;
+      }
+      respond(exchange, 200, review(request.uid(), decision));
+      afterAnswer(request, decision);
+    } catch (IOException e) {
+      log.debug("webhook connection failed: {}", e.getMessage());
+    } finally {
+      sample.stop(metrics.webhookTimer(operation));
+    }
+  }
+
+  /** Recording happens after the answer is sent, on another thread: the API server never waits for it. */
+  private void afterAnswer(AdmissionRequest request, AdmissionDecision decision) {
+    if (request.dryRun()) {
+      return;
+    }
+    String kind = "attach".equals(request.subResource()) ? "attach" : "exec";
+    if (!decision.allowed() && "CONNECT".equals(request.operation())) {
+      lookup.pod(request.namespace(), request.name()).ifPresent(pod -> lookup
+          .selecting(request.namespace(), pod.getMetadata().getLabels())
+          .forEach(p -> metrics.execSession(request.namespace(), p.getMetadata().getName(), kind, "denied")));
+    }
+    AdmissionDecision.Session session = decision.session();
+    if (session == null || !sessions.firstSighting(session, clock.instant())) {
+      return;
+    }
+    session.policies().forEach(p -> metrics.execSession(session.namespace(), p, session.kind(), "allowed"));
+    String who = session.username().isEmpty() ? "someone" : session.username();
+    String message = "attach".equals(session.kind())
+        ? who + " attached to container " + session.container()
+        : who + " ran " + session.command() + " in container " + session.container();
+    DriftReason reason = "attach".equals(session.kind()) ? DriftReason.AttachSession : DriftReason.ExecSession;
+    recorder.record(session.namespace(), session.pod(),
+        Finding.of(reason, session.container(), message, clock.instant()).withPolicies(session.policies()),
+        reason.name());
+  }
+
+  private void runtimeEvent(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (runtimeToken.length == 0) {
+        respond(exchange, 404, Map.of("error", "runtime events are not enabled (set RUNTIME_EVENTS_TOKEN)"));
+        return;
+      }
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        respond(exchange, 405, Map.of("error", "POST Falco JSON alerts"));
+        return;
+      }
+      String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
+      byte[] presented = authorization.startsWith("Bearer ")
+          ? authorization.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+      if (!MessageDigest.isEqual(presented, runtimeToken)) {
+        respond(exchange, 401, Map.of("error", "missing or wrong bearer token"));
+        return;
+      }
+      byte[] body = readLimited(exchange.getRequestBody());
+      if (body == null) {
+        respond(exchange, 413, Map.of("error", "body too large"));
+        return;
+      }
+      JsonNode alert;
+      try {
+        alert = JSON.readTree(body);
+      } catch (JsonProcessingException e) {
+        respond(exchange, 400, Map.of("error", "not JSON: " + e.getOriginalMessage()));
+        return;
+      }
+      RuntimeAlert.parse(alert).ifPresentOrElse(parsed -> {
+        List<String> policies = lookup.pod(parsed.namespace(), parsed.pod())
+            .map(pod -> lookup.selecting(parsed.namespace(), pod.getMetadata().getLabels()).stream()
+                .map(p -> p.getMetadata().getName()).toList()).orElse(List.of());
+        if (!policies.isEmpty()) {
+          recorder.record(parsed.namespace(), parsed.pod(), Finding.of(DriftReason.RuntimeDrift, parsed.container(),
+              parsed.message(), clock.instant()).withPolicies(policies), DriftReason.RuntimeDrift.name());
+        }
+        send(exchange, 202, Map.of("recorded", !policies.isEmpty()));
+      }, () -> send(exchange, 400, Map.of("error",
+          "expected Falco JSON with output_fields k8s.ns.name and k8s.pod.name")));
+    }
+  }
+
+  private static Map<String, Object> review(String uid, AdmissionDecision decision) {
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("uid", uid);
+    response.put("allowed", decision.allowed());
+    if (!decision.allowed()) {
+      response.put("status", Map.of("code", 403, "reason", "Forbidden", "message", decision.message()));
+    }
+    if (!decision.patch().isEmpty()) {
+      response.put("patchType", "JSONPatch");
+      try {
+        response.put("patch", Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(decision.patch())));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return Map.of("apiVersion", AdmissionRequest.API_VERSION, "kind", "AdmissionReview", "response", response);
+  }
+
+  private static Map<String, Object> errorReview(String uid, int code, String message) {
+    return Map.of("apiVersion", AdmissionRequest.API_VERSION, "kind", "AdmissionReview", "response",
+        Map.of("uid", uid, "allowed", false, "status", Map.of("code", code, "message", message)));
+  }
+
+  /** The body, or null when it is larger than {@link #MAX_BODY}. */
+  private static byte[] readLimited(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(MAX_BODY + 1);
+    return body.length > MAX_BODY ? null : body;
+  }
+
+  private static void send(HttpExchange exchange, int status, Object body) {
+    try {
+      respond(exchange, status, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
