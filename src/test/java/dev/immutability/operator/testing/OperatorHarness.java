@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
@@ -20,9 +21,13 @@ public final class OperatorHarness implements AutoCloseable {
   private final KubernetesClient client;
   private final ImmutabilityOperator operator;
 
-  private OperatorHarness(TestCluster cluster, Map<String, String> env) {
+  private OperatorHarness(TestCluster cluster, Map<String, String> extraEnv) {
     installCrd(cluster.client());
     client = new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration()).build();
+    // The webhook on a free loopback port, registered by URL under a name of the test's own.
+    Map<String, String> env = new HashMap<>(Map.of("WEBHOOK_ADDRESS", "127.0.0.1:0",
+        "WEBHOOK_CONFIGURATION_NAME", "immutability-" + cluster.namespace()));
+    env.putAll(extraEnv);
     OperatorSettings settings = OperatorSettings.from(env)
         .withHttpAddress(new InetSocketAddress("127.0.0.1", 0))
         .withWatchNamespaces(Set.of(cluster.namespace()));
@@ -33,8 +38,17 @@ public final class OperatorHarness implements AutoCloseable {
     return new OperatorHarness(cluster, Map.of());
   }
 
+  /** With extra environment settings, as the Deployment would set them. */
+  public static OperatorHarness start(TestCluster cluster, Map<String, String> env) {
+    return new OperatorHarness(cluster, env);
+  }
+
   public InetSocketAddress httpAddress() {
     return operator.httpAddress();
+  }
+
+  public InetSocketAddress webhookAddress() {
+    return operator.webhookAddress().orElseThrow();
   }
 
   /** Applies the committed CRD (server-side, idempotent) and waits until it is served. */
