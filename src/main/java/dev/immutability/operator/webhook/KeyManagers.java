@@ -66,7 +66,7 @@ final class KeyManagers {
       Object item = parser.readObject();
       JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
       if (item instanceof PEMKeyPair pair) {
-        privateKey = keys.getKeyPair(pair).getPrivate();
+        privateKey = keys.getPrivateKey(pair.getPrivateKeyInfo());
       } else if (item instanceof PrivateKeyInfo info) {
         privateKey = keys.getPrivateKey(info);
       } else {

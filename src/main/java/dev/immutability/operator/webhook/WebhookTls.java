@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,11 @@ final class WebhookTls {
 
   SSLContext sslContext() {
     return sslContext;
+  }
+
+  /** The certificate served now. */
+  X509Certificate servingCertificate() {
+    return keyManager.getCertificateChain("serving")[0];
   }
 
   void refresh() {
