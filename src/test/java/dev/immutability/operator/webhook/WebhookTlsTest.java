@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +85,8 @@ class WebhookTlsTest {
       for (X509Certificate certificate : keys.getCertificateChain("serving")) {
         crt.writeObject(certificate);
       }
-      key.writeObject(keys.getPrivateKey("serving"));
+      // PKCS#8, as cert-manager writes it with privateKey.encoding: PKCS8.
+      key.writeObject(new JcaPKCS8Generator(keys.getPrivateKey("serving"), null));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
