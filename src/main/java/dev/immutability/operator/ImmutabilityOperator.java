@@ -37,6 +37,8 @@ public final class ImmutabilityOperator implements AutoCloseable {
     // The JDK HTTP servers otherwise wait forever on a client that sends a request slowly or not at all.
     System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "10"));
     System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "10"));
+    // Without TCP_NODELAY every answer waits ~40 ms for the client's delayed ACK (Nagle); see BENCHMARKS.md.
+    System.setProperty("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay", "true"));
   }
 
   private final Operator operator;
