@@ -14,9 +14,11 @@ import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
 import dev.immutability.operator.webhook.AdmissionWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -69,15 +71,23 @@ public final class ImmutabilityOperator implements AutoCloseable {
     remediator = new Remediator(client, view, ledger, events, metrics, clock, settings.replacementTimeout());
     PolicyReconciler policies = new PolicyReconciler(client, view, ledger, metrics, clock);
     PodDriftReconciler pods = new PodDriftReconciler(view, podRecorder, events, remediator, metrics,
-        policies::trigger, clock);
+        policies::trigger, policy -> {
+          remediator.forget(Remediator.policyKey(policy));
+          metrics.policyDeleted(policy.getMetadata().getNamespace(), policy.getMetadata().getName());
+        }, clock);
 
     operator = new Operator(o -> {
-      o.withKubernetesClient(client).withCloseClientOnStop(false);
+      o.withKubernetesClient(client).withCloseClientOnStop(false)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       if (settings.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(),
-            settings.leaseNamespace(), settings.instanceName()));
+            settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.instanceName(),
+            new LeaderCallbacks(() -> metrics.leading(true), () -> metrics.leading(false), leader -> { }), true));
       }
     });
+    metrics.leading(!settings.leaderElection());
     operator.register(policies, c -> namespaces(c, settings));
     operator.register(pods, c -> namespaces(c, settings));
     http = new HttpEndpoints(settings.httpAddress(), registry,
@@ -91,6 +101,10 @@ public final class ImmutabilityOperator implements AutoCloseable {
     }
   }
 
+  /**
+   * Ready once the operator started and its informers are healthy and, if enabled, the webhook serves. A replica
+   * that does not lead is ready too: it serves admission requests while the leader reconciles.
+   */
   private Health readiness() {
     if (!operator.getRuntimeInfo().isStarted()) {
       return new Health(false, "starting");
@@ -98,7 +112,11 @@ public final class ImmutabilityOperator implements AutoCloseable {
     if (!operator.getRuntimeInfo().allEventSourcesAreHealthy()) {
       return new Health(false, "informers unhealthy: " + operator.getRuntimeInfo().unhealthyEventSources().keySet());
     }
-    return new Health(true, "informers synced");
+    if (settings.webhook().enabled() && webhook == null) {
+      return new Health(false, "webhook not serving");
+    }
+    return new Health(true, "informers synced, " + (settings.webhook().enabled() ? "webhook serving, " : "")
+        + (metrics.isLeading() ? "leading" : "standing by"));
   }
 
   public ImmutabilityOperator start() {

@@ -17,12 +17,23 @@ public final class OperatorMetrics {
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> driftedPods = new ConcurrentHashMap<>();
   private final Timer detectionLatency;
+  private final AtomicInteger leader = new AtomicInteger();
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.detectionLatency = Timer.builder("immutability.detection.latency")
         .description("Time from the cluster event that showed drift to the finding being recorded on the pod")
         .publishPercentileHistogram().register(registry);
+    registry.gauge("immutability.leader", Tags.empty(), leader);
+  }
+
+  /** 1 while this replica leads (always, without leader election), 0 otherwise. */
+  public void leading(boolean leading) {
+    leader.set(leading ? 1 : 0);
+  }
+
+  public boolean isLeading() {
+    return leader.get() == 1;
   }
 
   public MeterRegistry registry() {

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -49,22 +50,27 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "pod-drift", generationAwareEventProcessing = false)
 public class PodDriftReconciler implements Reconciler<Pod> {
+  static final int HTTP_CONFLICT = 409;
+  static final Duration CONFLICT_RETRY = Duration.ofMillis(500);
   private final ClusterView view;
   private final PodRecorder recorder;
   private final EventRecorder events;
   private final Remediator remediator;
   private final OperatorMetrics metrics;
   private final Consumer<ResourceID> policyChanged;
+  private final Consumer<ImmutabilityPolicy> policyDeleted;
   private final Clock clock;
 
   public PodDriftReconciler(ClusterView view, PodRecorder recorder, EventRecorder events, Remediator remediator,
-      OperatorMetrics metrics, Consumer<ResourceID> policyChanged, Clock clock) {
+      OperatorMetrics metrics, Consumer<ResourceID> policyChanged, Consumer<ImmutabilityPolicy> policyDeleted,
+      Clock clock) {
     this.view = view;
     this.recorder = recorder;
     this.events = events;
     this.remediator = remediator;
     this.metrics = metrics;
     this.policyChanged = policyChanged;
+    this.policyDeleted = policyDeleted;
     this.clock = clock;
   }
 
@@ -76,6 +82,11 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     var policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(ImmutabilityPolicy.class, Pod.class)
         .withSecondaryToPrimaryMapper(policy -> view.podsSelectedBy(policy).stream()
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        // The informer's delete is the one place a deleted policy is seen (policies carry no finalizer).
+        .withOnDeleteFilter((policy, unknownState) -> {
+          policyDeleted.accept(policy);
+          return true;
+        })
         .build(), context);
     var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Pod.class)
         .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
@@ -102,7 +113,18 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   public UpdateControl<Pod> reconcile(Pod pod, Context<Pod> context) {
     // Controllers reconcile only once their informers have synced.
     view.markSynced();
-    if (PodReadiness.isTerminating(pod)) {
+    try {
+      return evaluate(pod);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HTTP_CONFLICT) {
+        throw e;
+      }
+      // Someone wrote the pod since our cache saw it (a kubelet, the webhook): its event brings us back.
+      return UpdateControl.<Pod>noUpdate().rescheduleAfter(CONFLICT_RETRY);
+    }
+  }
+
+  private UpdateControl<Pod> evaluate(Pod pod) {    if (PodReadiness.isTerminating(pod)) {
       return UpdateControl.noUpdate();
     }
     List<ImmutabilityPolicy> policies = view.policiesSelecting(pod);

@@ -10,6 +10,7 @@ import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -79,9 +80,13 @@ public class PolicyReconciler implements Reconciler<ImmutabilityPolicy> {
         update.setSpec(policy.getSpec());
         update.setStatus(status);
         client.resource(update).updateStatus();
-      } catch (RuntimeException e) {
+      } catch (KubernetesClientException e) {
         ledger.restore(key, drained);
-        throw e;
+        if (e.getCode() != PodDriftReconciler.HTTP_CONFLICT) {
+          throw e;
+        }
+        // A newer version of the policy exists; its event recomputes the status.
+        return UpdateControl.<ImmutabilityPolicy>noUpdate().rescheduleAfter(PodDriftReconciler.CONFLICT_RETRY);
       }
     }
     return UpdateControl.<ImmutabilityPolicy>noUpdate().rescheduleAfter(RESYNC);
