@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Regenerates the CRD from the Java API classes and refreshes every copy of generated or shared files.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mvn -B -q process-classes
+crd=target/classes/META-INF/fabric8/immutabilitypolicies.immutability.dev-v1.yml
+for dir in crds config/crd/bases helm/immutability-operator/crds; do cp "$crd" "$dir/"; done
+cp config/prometheus/alerts.yaml helm/immutability-operator/files/alerts.yaml
+echo "updated crds/, config/crd/bases/, helm/immutability-operator/crds/ and the chart's alert rules"
