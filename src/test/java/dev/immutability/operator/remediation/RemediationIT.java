@@ -1,6 +1,7 @@
 package dev.immutability.operator.remediation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.immutability.operator.api.ImmutabilityPolicyStatus;
@@ -90,6 +91,12 @@ class RemediationIT {
           .withName(app).endConfigMapRef().endEnvFrom().endContainer().build());
       Pod pod = workloads.awaitBaselines(app, 1).get(0);
 
+      if (drift == Drift.EphemeralContainer && mode == Mode.Enforce) {
+        // Enforce refuses the debug container at admission, so there is nothing to replace.
+        assertThatThrownBy(() -> induce(drift, pod, app)).hasMessageContaining("denies adding a debug container");
+        assertThat(workloads.pod(pod.getMetadata().getName()).getSpec().getEphemeralContainers()).isNullOrEmpty();
+        continue;
+      }
       induce(drift, pod, app);
 
       awaitReplaced(app, pod, 1);
