@@ -2,9 +2,10 @@ package dev.immutability.operator.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.immutability.operator.runtime.DaemonThreads;
+import dev.immutability.operator.runtime.HttpResponses;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,7 @@ public final class HttpEndpoints implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + address, e);
     }
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread thread = new Thread(r, "http-endpoints");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    server.setExecutor(Executors.newFixedThreadPool(2, DaemonThreads.named("http-endpoints")));
     server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
         registry.scrape()));
     server.createContext("/healthz", exchange -> health(exchange, live.get()));
@@ -55,12 +52,7 @@ public final class HttpEndpoints implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    HttpResponses.send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.immutability.operator.recording;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.metrics.OperatorMetrics;
+import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,11 +28,7 @@ public final class EventDriftRecorder implements AutoCloseable {
   private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final Clock clock;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-    Thread thread = new Thread(r, "event-drift-recorder");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("event-drift-recorder"));
 
   public EventDriftRecorder(KubernetesClient client, PodRecorder recorder, EventRecorder events,
       OperatorMetrics metrics, Clock clock) {

@@ -2,6 +2,7 @@ package dev.immutability.operator.remediation;
 
 import dev.immutability.operator.drift.Baseline;
 import dev.immutability.operator.recording.EventRecorder;
+import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -23,11 +24,8 @@ final class BarePodRecreator implements AutoCloseable {
 
   private final KubernetesClient client;
   private final EventRecorder events;
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "bare-pod-recreator");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("bare-pod-recreator"));
 
   BarePodRecreator(KubernetesClient client, EventRecorder events) {
     this.client = client;

@@ -5,6 +5,7 @@ import dev.immutability.operator.config.WebhookSettings;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.reconciler.ClusterView;
 import dev.immutability.operator.recording.EventDriftRecorder;
+import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
@@ -30,11 +31,8 @@ public final class AdmissionWebhook implements AutoCloseable {
 
   private final WebhookServer server;
   private final WebhookRegistration registration;
-  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "webhook-certificates");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService refresher =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("webhook-certificates"));
 
   public AdmissionWebhook(KubernetesClient client, WebhookSettings settings, Set<String> watchNamespaces,
       ClusterView view, EventDriftRecorder recorder, OperatorMetrics metrics, Clock clock) {

@@ -10,10 +10,11 @@ import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.recording.EventDriftRecorder;
+import dev.immutability.operator.runtime.DaemonThreads;
+import dev.immutability.operator.runtime.HttpResponses;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,12 +63,7 @@ public final class WebhookServer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on " + address, e);
     }
     server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
-    ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
-      Thread thread = new Thread(r, "webhook");
-      thread.setDaemon(true);
-      return thread;
-    });
-    server.setExecutor(workers);
+    server.setExecutor(Executors.newFixedThreadPool(4, DaemonThreads.named("webhook")));
     server.createContext("/validate", exchange -> admission(exchange, false));
     server.createContext("/mutate", exchange -> admission(exchange, true));
     server.createContext("/runtime-events", this::runtimeEvent);
@@ -233,12 +228,7 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    HttpResponses.send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
   }
 
   @Override

@@ -6,48 +6,24 @@ import static org.awaitility.Awaitility.await;
 import dev.immutability.operator.api.ImagePin;
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.recording.PodRecords;
-import dev.immutability.operator.testing.ClusterExtension;
-import dev.immutability.operator.testing.OperatorHarness;
-import dev.immutability.operator.testing.TestCluster;
+import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each drift reason that a pod's state shows, found through the real API server. Audit mode, so the drifted pods
  * stay for the assertions; remediation has its own test.
  */
-@ExtendWith(ClusterExtension.class)
-class DriftDetectionIT {
-  private static TestCluster cluster;
-  private static KubernetesClient client;
-  private static Workloads workloads;
-  private static OperatorHarness operator;
-
-  @BeforeAll
-  static void startOperator(TestCluster testCluster) {
-    cluster = testCluster;
-    client = testCluster.client();
-    workloads = new Workloads(testCluster);
-    operator = OperatorHarness.start(testCluster);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
+class DriftDetectionIT extends OperatorTestBase {
 
   private static Pod awaitFinding(String pod, DriftReason reason) {
     await(reason + " on " + pod).atMost(Workloads.TIMEOUT).until(() -> {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.immutability.operator.api.Mode;
-import dev.immutability.operator.testing.ClusterExtension;
-import dev.immutability.operator.testing.OperatorHarness;
-import dev.immutability.operator.testing.TestCluster;
+import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -17,30 +15,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The scraped metrics move as drift is found, sessions happen and pods are replaced; health reflects the state. */
-@ExtendWith(ClusterExtension.class)
-class MetricsIT {
-  private static TestCluster cluster;
-  private static Workloads workloads;
-  private static OperatorHarness operator;
+class MetricsIT extends OperatorTestBase {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void startOperator(TestCluster testCluster) {
-    cluster = testCluster;
-    workloads = new Workloads(testCluster);
-    operator = OperatorHarness.start(testCluster);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpAddress().getPort() + path))

@@ -12,9 +12,7 @@ import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.recording.PodRecords;
-import dev.immutability.operator.testing.ClusterExtension;
-import dev.immutability.operator.testing.OperatorHarness;
-import dev.immutability.operator.testing.TestCluster;
+import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -22,7 +20,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,33 +27,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Remediate and Enforce replace drifted pods, within the policy's limits, through the real API server. */
-@ExtendWith(ClusterExtension.class)
-class RemediationIT {
-  private static TestCluster cluster;
-  private static KubernetesClient client;
-  private static Workloads workloads;
-  private static OperatorHarness operator;
-
-  @BeforeAll
-  static void startOperator(TestCluster testCluster) {
-    cluster = testCluster;
-    client = testCluster.client();
-    workloads = new Workloads(testCluster);
-    operator = OperatorHarness.start(testCluster);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
+class RemediationIT extends OperatorTestBase {
 
   private static ImmutabilityPolicyStatus status(String policy) {
     return workloads.policy(policy).getStatus();

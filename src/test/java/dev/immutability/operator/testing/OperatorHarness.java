@@ -18,6 +18,8 @@ import org.awaitility.Awaitility;
 
 /** Runs the operator in the test JVM against the test cluster, watching one namespace. */
 public final class OperatorHarness implements AutoCloseable {
+  /** The shared token of the runtime-events endpoint in tests. */
+  public static final String RUNTIME_EVENTS_TOKEN = "runtime-token-for-tests";
   private final KubernetesClient client;
   private final ImmutabilityOperator operator;
 
@@ -26,7 +28,7 @@ public final class OperatorHarness implements AutoCloseable {
     client = new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration()).build();
     // The webhook on a free loopback port, registered by URL under a name of the test's own.
     Map<String, String> env = new HashMap<>(Map.of("WEBHOOK_ADDRESS", "127.0.0.1:0",
-        "WEBHOOK_CONFIGURATION_NAME", "immutability-" + cluster.namespace()));
+        "WEBHOOK_CONFIGURATION_NAME", "immutability-" + cluster.namespace(), "RUNTIME_EVENTS_TOKEN", RUNTIME_EVENTS_TOKEN));
     env.putAll(extraEnv);
     OperatorSettings settings = OperatorSettings.from(env)
         .withHttpAddress(new InetSocketAddress("127.0.0.1", 0))

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
-import dev.immutability.operator.drift.PolicySelection;
 import dev.immutability.operator.drift.TestPods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -15,7 +14,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +21,7 @@ class AdmissionDeciderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final List<ImmutabilityPolicy> policies = new ArrayList<>();
   private final Pod running = TestPods.pod();
-  private final AdmissionDecider decider = new AdmissionDecider(new PolicyLookup() {
-    @Override
-    public Optional<Pod> pod(String namespace, String name) {
-      return running.getMetadata().getName().equals(name) ? Optional.of(running) : Optional.empty();
-    }
-
-    @Override
-    public List<ImmutabilityPolicy> selecting(String namespace, Map<String, String> labels) {
-      return PolicySelection.selecting(policies, labels);
-    }
-  });
+  private final AdmissionDecider decider = new AdmissionDecider(new FakePolicyLookup(List.of(running), policies));
 
   private void policy(String name, Mode mode, Consumer<ImmutabilityPolicy> customize) {
     ImmutabilityPolicy policy = new ImmutabilityPolicy();

@@ -8,14 +8,12 @@ import dev.immutability.operator.api.RecentFinding;
 import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.recording.PodRecords;
-import dev.immutability.operator.testing.ClusterExtension;
 import dev.immutability.operator.testing.LocalCluster;
 import dev.immutability.operator.testing.OperatorHarness;
-import dev.immutability.operator.testing.TestCluster;
+import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,32 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What a user does with kubectl (exec, attach, debug, run) reaches the webhook through the real API server. */
-@ExtendWith(ClusterExtension.class)
-class WebhookIT {
-  private static final String TOKEN = "runtime-token-for-tests";
-  private static TestCluster cluster;
-  private static KubernetesClient client;
-  private static Workloads workloads;
-  private static OperatorHarness operator;
-
-  @BeforeAll
-  static void startOperator(TestCluster testCluster) {
-    cluster = testCluster;
-    client = testCluster.client();
-    workloads = new Workloads(testCluster);
-    operator = OperatorHarness.start(testCluster, Map.of("RUNTIME_EVENTS_TOKEN", TOKEN));
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
+class WebhookIT extends OperatorTestBase {
 
   private static LocalCluster.Result kubectl(String... args) {
     List<String> all = new ArrayList<>(List.of("-n", cluster.namespace()));
@@ -216,7 +192,7 @@ class WebhookIT {
     HttpResponse<String> wrongToken = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer nope")
         .POST(HttpRequest.BodyPublishers.ofString(alert)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(wrongToken.statusCode()).isEqualTo(401);
-    HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN)
+    HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + OperatorHarness.RUNTIME_EVENTS_TOKEN)
         .POST(HttpRequest.BodyPublishers.ofString(alert)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(accepted.statusCode()).isEqualTo(202);
     assertThat(accepted.body()).contains("\"recorded\":true");

@@ -2,7 +2,6 @@ package dev.immutability.operator.webhook;
 
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
-import dev.immutability.operator.drift.PolicySelection;
 import dev.immutability.operator.drift.TestPods;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,17 +40,7 @@ public final class WebhookLatencyBenchmark {
     System.setProperty("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay", "true"));
     Pod pod = TestPods.pod();
     List<ImmutabilityPolicy> policies = List.of(policy("enforce", Mode.Enforce));
-    PolicyLookup lookup = new PolicyLookup() {
-      @Override
-      public Optional<Pod> pod(String namespace, String name) {
-        return pod.getMetadata().getName().equals(name) ? Optional.of(pod) : Optional.empty();
-      }
-
-      @Override
-      public List<ImmutabilityPolicy> selecting(String namespace, Map<String, String> labels) {
-        return PolicySelection.selecting(policies, labels);
-      }
-    };
+    PolicyLookup lookup = new FakePolicyLookup(List.of(pod), policies);
     WebhookTls tls = WebhookTls.selfManaged(List.of("127.0.0.1"), Duration.ofDays(1), Duration.ofHours(1), pem -> {},
         Clock.systemUTC());
     WebhookServer server = new WebhookServer(new InetSocketAddress("127.0.0.1", 0), tls, lookup, null,

@@ -3,9 +3,8 @@ package dev.immutability.operator.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.immutability.operator.testing.ClusterExtension;
 import dev.immutability.operator.testing.OperatorHarness;
-import dev.immutability.operator.testing.TestCluster;
+import dev.immutability.operator.testing.OperatorTestBase;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,36 +20,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The webhook survives whatever is sent to it and answers each malformed request with a proper error. */
-@ExtendWith(ClusterExtension.class)
-class WebhookRobustnessIT {
+class WebhookRobustnessIT extends OperatorTestBase {
   private static final String VALID = """
       {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"ok-1","operation":"CONNECT",
        "resource":{"group":"","version":"v1","resource":"pods"},"subResource":"exec","namespace":"x","name":"y",
        "userInfo":{"username":"alice"},"object":{"kind":"PodExecOptions","container":"c","command":["sh"]}}}""";
-  private static TestCluster cluster;
-  private static OperatorHarness operator;
-  private static HttpClient http;
-
-  @BeforeAll
-  static void startOperator(TestCluster testCluster) {
-    cluster = testCluster;
-    operator = OperatorHarness.start(testCluster);
-    http = Tls.trustingClient();
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
+  private static final HttpClient http = Tls.trustingClient();
 
   private static URI uri(String path) {
     return URI.create("https://127.0.0.1:" + operator.webhookAddress().getPort() + path);
