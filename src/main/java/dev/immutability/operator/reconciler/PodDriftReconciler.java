@@ -124,7 +124,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     }
   }
 
-  private UpdateControl<Pod> evaluate(Pod pod) {    if (PodReadiness.isTerminating(pod)) {
+  private UpdateControl<Pod> evaluate(Pod pod) {
+    if (PodReadiness.isTerminating(pod) || PodReadiness.hasFinished(pod)) {
       return UpdateControl.noUpdate();
     }
     List<ImmutabilityPolicy> policies = view.policiesSelecting(pod);

@@ -13,10 +13,13 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,6 +77,30 @@ class DriftDetectionIT extends OperatorTestBase {
         .containsPattern("image\\s+.*Audit\\s+False\\s+1\\s+2\\s+0");
     assertThat(workloads.pod(pod).getMetadata().getUid()).as("Audit never replaces")
         .isEqualTo(drifted.getMetadata().getUid());
+  }
+
+  @Test
+  void statefulSetAndDaemonSetPodsAreComparedWithTheirOwnersTemplates() {
+    workloads.policy("owners", "owners", Mode.Audit, spec -> {});
+    client.apps().statefulSets().inNamespace(cluster.namespace()).resource(new StatefulSetBuilder()
+        .withNewMetadata().withName("db").endMetadata()
+        .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels(Map.of("app", "owners", "kind", "sts")).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels(Map.of("app", "owners", "kind", "sts")).endMetadata()
+        .withSpec(Workloads.nginx().build()).endTemplate().endSpec().build()).create();
+    client.apps().daemonSets().inNamespace(cluster.namespace()).resource(new DaemonSetBuilder()
+        .withNewMetadata().withName("agent").endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels(Map.of("app", "owners", "kind", "ds")).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels(Map.of("app", "owners", "kind", "ds")).endMetadata()
+        .withSpec(Workloads.nginx().build()).endTemplate().endSpec().build()).create();
+    await("owned pods running").atMost(Workloads.TIMEOUT).until(() -> workloads.readyPods("owners").size() == 4);
+
+    for (String kind : List.of("sts", "ds")) {
+      Pod pod = workloads.readyPods("owners").stream().filter(p -> kind.equals(p.getMetadata().getLabels().get("kind")))
+          .findFirst().orElseThrow();
+      workloads.editImage(pod.getMetadata().getName(), "nginx:1.28");
+      assertThat(finding(awaitFinding(pod.getMetadata().getName(), DriftReason.ImageChanged), DriftReason.ImageChanged)
+          .message()).as(kind).contains("differs from nginx:1.27 declared by its owner's template");
+    }
   }
 
   @Test
