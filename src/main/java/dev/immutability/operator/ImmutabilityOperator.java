@@ -84,7 +84,8 @@ public final class ImmutabilityOperator implements AutoCloseable {
             settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
             LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.instanceName(),
-            new LeaderCallbacks(() -> metrics.leading(true), () -> metrics.leading(false), leader -> { }), true));
+            new LeaderCallbacks(() -> metrics.leading(true), () -> metrics.leading(false), leader -> { }),
+            settings.exitOnLeadershipLoss()));
       }
     });
     metrics.leading(!settings.leaderElection());

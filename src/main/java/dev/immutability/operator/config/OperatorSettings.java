@@ -12,11 +12,13 @@ import java.util.stream.Collectors;
  * The operator's settings, read from environment variables (the Deployment sets them; all have defaults).
  *
  * @param watchNamespaces namespaces to watch; empty means all
+ * @param exitOnLeadershipLoss exit when the Lease is lost, so a replica that lost it can never act as a stale leader
  */
 public record OperatorSettings(
     InetSocketAddress httpAddress,
     Set<String> watchNamespaces,
     boolean leaderElection,
+    boolean exitOnLeadershipLoss,
     String leaseName,
     String leaseNamespace,
     String instanceName,
@@ -35,6 +37,7 @@ public record OperatorSettings(
         Arrays.stream(env.getOrDefault("WATCH_NAMESPACES", "").split(",")).map(String::strip)
             .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
         Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", String.valueOf(inCluster))),
+        Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION_EXIT_ON_LOSS", "true")),
         env.getOrDefault("LEADER_ELECTION_LEASE", "immutability-operator"),
         env.getOrDefault("LEADER_ELECTION_NAMESPACE", podNamespace),
         env.getOrDefault("POD_NAME", hostname(env)),
@@ -55,17 +58,17 @@ public record OperatorSettings(
   }
 
   public OperatorSettings withHttpAddress(InetSocketAddress address) {
-    return new OperatorSettings(address, watchNamespaces, leaderElection, leaseName, leaseNamespace, instanceName,
-        replacementTimeout, webhook);
+    return new OperatorSettings(address, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
+        leaseNamespace, instanceName, replacementTimeout, webhook);
   }
 
   public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
-    return new OperatorSettings(httpAddress, Set.copyOf(namespaces), leaderElection, leaseName, leaseNamespace,
-        instanceName, replacementTimeout, webhook);
+    return new OperatorSettings(httpAddress, Set.copyOf(namespaces), leaderElection, exitOnLeadershipLoss, leaseName,
+        leaseNamespace, instanceName, replacementTimeout, webhook);
   }
 
   public OperatorSettings withWebhook(WebhookSettings settings) {
-    return new OperatorSettings(httpAddress, watchNamespaces, leaderElection, leaseName, leaseNamespace, instanceName,
-        replacementTimeout, settings);
+    return new OperatorSettings(httpAddress, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
+        leaseNamespace, instanceName, replacementTimeout, settings);
   }
 }

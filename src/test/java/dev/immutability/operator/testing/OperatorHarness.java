@@ -22,6 +22,7 @@ public final class OperatorHarness implements AutoCloseable {
   public static final String RUNTIME_EVENTS_TOKEN = "runtime-token-for-tests";
   private final KubernetesClient client;
   private final ImmutabilityOperator operator;
+  private boolean closed;
 
   private OperatorHarness(TestCluster cluster, Map<String, String> extraEnv) {
     installCrd(cluster.client());
@@ -68,9 +69,13 @@ public final class OperatorHarness implements AutoCloseable {
     }
   }
 
+  /** Stops the operator; closing twice is harmless. */
   @Override
-  public void close() {
-    operator.close();
-    client.close();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      operator.close();
+      client.close();
+    }
   }
 }
