@@ -167,7 +167,11 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   private void recordFindings(Pod pod, List<ImmutabilityPolicy> policies, List<Finding> recorded,
       List<Finding> findings, Instant now) {
     recorder.recordFindings(pod, findings, now);
-    for (Finding finding : Findings.added(recorded, findings)) {
+    List<Finding> added = Findings.added(recorded, findings);
+    if (!added.isEmpty()) {
+      view.latestWrite(pod).ifPresent(changed -> metrics.detectionLatency(Duration.between(changed, now)));
+    }
+    for (Finding finding : added) {
       String message = finding.reason() + (finding.container() == null ? "" : " in container " + finding.container())
           + ": " + finding.message();
       events.warning(pod, "DriftDetected", message);
@@ -178,7 +182,6 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         }
       }
     }
-    view.latestWrite(pod).ifPresent(changed -> metrics.detectionLatency(Duration.between(changed, now)));
     policies.forEach(p -> policyChanged.accept(ResourceID.fromResource(p)));
   }
 }
