@@ -18,6 +18,7 @@ public final class OperatorMetrics {
   private final Map<String, AtomicInteger> driftedPods = new ConcurrentHashMap<>();
   private final Timer detectionLatency;
   private final AtomicInteger leader = new AtomicInteger();
+  private final Counter podEvaluations;
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -25,6 +26,13 @@ public final class OperatorMetrics {
         .description("Time from the cluster event that showed drift to the finding being recorded on the pod")
         .publishPercentileHistogram().register(registry);
     registry.gauge("immutability.leader", Tags.empty(), leader);
+    podEvaluations = Counter.builder("immutability.pod.evaluations")
+        .description("Pod evaluations: one per pod event, and per pod a ConfigMap, Secret, owner or policy event maps to")
+        .register(registry);
+  }
+
+  public void podEvaluated() {
+    podEvaluations.increment();
   }
 
   /** 1 while this replica leads (always, without leader election), 0 otherwise. */

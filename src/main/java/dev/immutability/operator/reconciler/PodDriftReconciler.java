@@ -113,6 +113,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   public UpdateControl<Pod> reconcile(Pod pod, Context<Pod> context) {
     // Controllers reconcile only once their informers have synced.
     view.markSynced();
+    metrics.podEvaluated();
     try {
       return evaluate(pod);
     } catch (KubernetesClientException e) {
