@@ -3,6 +3,7 @@ package dev.immutability.operator;
 import dev.immutability.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,13 +13,24 @@ public final class Main {
 
   private Main() {}
 
+  /** What a user can do about the most common start-up failure. */
+  private static String hint(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException api && api.getCode() == 404
+          && String.valueOf(api.getMessage()).contains("immutabilitypolicies")) {
+        return " (the ImmutabilityPolicy CRD is not installed: kubectl apply --server-side -f crds/)";
+      }
+    }
+    return "";
+  }
+
   public static void main(String[] args) {
     KubernetesClient client = new KubernetesClientBuilder().build();
     ImmutabilityOperator operator;
     try {
       operator = new ImmutabilityOperator(client, OperatorSettings.fromEnvironment()).start();
     } catch (RuntimeException e) {
-      log.error("the operator could not start: {}", e.getMessage(), e);
+      log.error("the operator could not start: {}{}", e.getMessage(), hint(e), e);
       System.exit(1);
       return;
     }
