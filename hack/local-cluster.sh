@@ -131,11 +131,12 @@ port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Ports are picked at random among free ones and kept in the state directory, so two checkouts never share one.
 pick_ports() {
-  local names=(ETCD_CLIENT ETCD_PEER APISERVER KCM SCHEDULER KWOK) name port
+  local names=(ETCD_CLIENT ETCD_PEER APISERVER KWOK) name port
   : > "$STATE_DIR/ports.env"
   for name in "${names[@]}"; do
     for _ in $(seq 1 50); do
-      port=$((20000 + RANDOM % 20000))
+      # Below 32768, out of the kernel's ephemeral range, so no outgoing connection takes the port meanwhile.
+      port=$((20000 + RANDOM % 12000))
       if port_is_free "$port" && ! grep -q "=$port\$" "$STATE_DIR/ports.env"; then break; fi
       port=""
     done
@@ -255,14 +256,11 @@ up() {
     --kubelet-preferred-address-types InternalIP --endpoint-reconciler-type none
   wait_for kube-apiserver 120 api_healthy
 
-  start kube-controller-manager --kubeconfig "$KUBECONFIG_FILE" --leader-elect=false \
-    --bind-address 127.0.0.1 --secure-port "$KCM_PORT" \
-    --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
+  # Controller manager and scheduler serve nothing (secure port 0): fewer ports, nothing to collide.
+  start kube-controller-manager --kubeconfig "$KUBECONFIG_FILE" --leader-elect=false --secure-port 0 \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
     --controllers '*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-route'
-  start kube-scheduler --kubeconfig "$KUBECONFIG_FILE" --leader-elect=false \
-    --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" \
-    --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE"
+  start kube-scheduler --kubeconfig "$KUBECONFIG_FILE" --leader-elect=false --secure-port 0
   # Node addresses point at kwok's own server on loopback, so exec/attach/logs never leave this machine.
   start kwok --kubeconfig "$KUBECONFIG_FILE" --config "$BIN_DIR/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
@@ -286,6 +284,8 @@ NODE
   done
   wait_for "$NODES kwok nodes" 120 nodes_ready
   wait_for "the default service account" 120 default_service_account_exists
+  sleep 1
+  running || die "a control plane process exited during start-up: $(dead_processes)"
   log "cluster ready: API server https://127.0.0.1:$APISERVER_PORT, $NODES kwok nodes"
   echo "export KUBECONFIG=$KUBECONFIG_FILE"
 }
