@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Keeps each policy's status true: validates it, counts the pods it selects and those drifted, and takes in what
@@ -68,6 +69,8 @@ public class PolicyReconciler implements Reconciler<ImmutabilityPolicy> {
     }
     List<Pod> selected = view.podsSelectedBy(policy).stream().filter(p -> !PodReadiness.isTerminating(p)).toList();
     String key = Remediator.policyKey(policy);
+    ledger.retainBlocked(key, selected.stream().filter(PodRecords::isDrifted).map(p -> p.getMetadata().getName())
+        .collect(Collectors.toSet()));
     ReplacementLedger.Drained drained = ledger.drain(key);
     ImmutabilityPolicyStatus status = PolicyStatusBuilder.build(policy, PolicyValidation.problems(policy.getSpec()),
         selected, drained, ledger.oldestBlocked(key), clock.instant());

@@ -81,7 +81,7 @@ public final class Remediator implements AutoCloseable {
     String reasons = findings.stream().map(f -> f.reason().name()).distinct().collect(Collectors.joining(","));
     if (remediation.isDryRun()) {
       if (dryRunReported.add(pod.getMetadata().getUid())) {
-        ledger.action(key, action(pod, findings, "WouldReplace", now));
+        ledger.actions(key, actions(pod, findings, "WouldReplace"));
         events.normal(pod, "WouldReplace", "dry run: policy " + policy.getMetadata().getName()
             + " would replace this pod (" + reasons + ")");
         metrics.podReplacement(pod.getMetadata().getNamespace(), policy.getMetadata().getName(), "DryRun");
@@ -124,7 +124,7 @@ public final class Remediator implements AutoCloseable {
     }
     refusals.remove(pod.getMetadata().getUid());
     inFlight.started(key, pod, now);
-    ledger.replaced(key, action(pod, findings, "Replaced", now));
+    ledger.replaced(key, pod.getMetadata().getName(), actions(pod, findings, "Replaced"));
     metrics.podReplacement(namespace, policyName, "Replaced");
     String message = "replaced by policy " + policyName + " (" + reasons + ")" + (bare ? ": deleted and recreated" : "");
     events.normal(pod, "PodReplaced", message);
@@ -163,11 +163,12 @@ public final class Remediator implements AutoCloseable {
     return session ? finding.detectedAt().plus(execGrace) : finding.detectedAt();
   }
 
-  private static RecentFinding action(Pod pod, List<Finding> findings, String action, Instant now) {
-    Finding first = findings.get(0);
-    return new RecentFinding(pod.getMetadata().getName(), first.container(), first.reason().name(), first.message(),
-        first.detectedAt().toString(), action);
+  /** What was done, once for each finding, so the policy status shows it against every one of them. */
+  private static List<RecentFinding> actions(Pod pod, List<Finding> findings, String action) {
+    return findings.stream().map(f -> new RecentFinding(pod.getMetadata().getName(), f.container(), f.reason().name(),
+        f.message(), f.detectedAt().toString(), action)).toList();
   }
+
 
   /** Drops what is kept for a deleted policy. */
   public void forget(String policyKey) {

@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,15 +33,17 @@ public final class ReplacementLedger {
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  public synchronized void replaced(String policyKey, RecentFinding action) {
+  /** One pod replaced; {@code actions} says so for each of its findings. */
+  public synchronized void replaced(String policyKey, String pod, List<RecentFinding> actions) {
     Entry entry = entry(policyKey);
     entry.replaced++;
-    entry.blocked.remove(action.getPod());
-    addAction(entry, action);
+    entry.blocked.remove(pod);
+    actions.forEach(a -> addAction(entry, a));
   }
 
-  public synchronized void action(String policyKey, RecentFinding action) {
-    addAction(entry(policyKey), action);
+  public synchronized void actions(String policyKey, List<RecentFinding> actions) {
+    Entry entry = entry(policyKey);
+    actions.forEach(a -> addAction(entry, a));
   }
 
   public void blocked(String policyKey, Blocked blocked) {
@@ -48,8 +51,9 @@ public final class ReplacementLedger {
         (old, now) -> new Blocked(now.pod(), now.reason(), now.message(), old.since()));
   }
 
-  public void unblocked(String policyKey, String pod) {
-    entry(policyKey).blocked.remove(pod);
+  /** Forgets blocked replacements of pods that are no longer drifted (reverted, deleted by someone else). */
+  public void retainBlocked(String policyKey, Set<String> driftedPods) {
+    entry(policyKey).blocked.keySet().retainAll(driftedPods);
   }
 
   public Optional<Blocked> oldestBlocked(String policyKey) {
