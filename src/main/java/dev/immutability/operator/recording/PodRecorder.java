@@ -4,6 +4,7 @@ import dev.immutability.operator.drift.Baseline;
 import dev.immutability.operator.drift.Finding;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
  * the webhook) never overwrite each other's findings: the loser gets a conflict and retries on fresh data.
  */
 public final class PodRecorder {
+  private static final int HTTP_NOT_FOUND = 404;
   private final KubernetesClient client;
 
   public PodRecorder(KubernetesClient client) {
@@ -44,10 +46,17 @@ public final class PodRecorder {
         "message", drifted ? "drift found: " + reasons : "the pod is as declared",
         "lastTransitionTime", now.toString());
     // Strategic merge keys pod conditions by type, so the kubelet's own conditions stay untouched.
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-            PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition)))));
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+              PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition)))));
+    } catch (KubernetesClientException e) {
+      // The findings just written can get the pod replaced before its condition is: nothing left to mark.
+      if (e.getCode() != HTTP_NOT_FOUND) {
+        throw e;
+      }
+    }
   }
 
   private void patchMetadata(Pod pod, Map<String, Object> metadata) {
