@@ -17,6 +17,11 @@ public class ImmutabilityPolicySpec {
       + "(has(self.matchExpressions) && size(self.matchExpressions) > 0)",
       message = "spec.selector must set matchLabels or matchExpressions: an empty selector would select every pod "
           + "in the namespace")
+  @ValidationRule(value = "!has(self.matchExpressions) || self.matchExpressions.all(e, has(e.operator))",
+      message = "spec.selector.matchExpressions: every expression needs an operator (In, NotIn, Exists or DoesNotExist)")
+  @ValidationRule(value = "!has(self.matchExpressions) || self.matchExpressions.all(e, !has(e.operator) "
+      + "|| !(e.operator in ['In', 'NotIn']) || (has(e.values) && size(e.values) > 0))",
+      message = "spec.selector.matchExpressions: operators In and NotIn need at least one value")
   private LabelSelector selector;
 
   @Default("Remediate")
@@ -40,6 +45,14 @@ public class ImmutabilityPolicySpec {
 
   @Default("{}")
   private Exclude exclude = new Exclude();
+
+  @Default("{}")
+  private RuntimeAlerts runtime = new RuntimeAlerts();
+
+  @Size(max = 16)
+  @JsonPropertyDescription("Owner kinds whose controllers update pods in place (e.g. CloneSet): an image such an "
+      + "owner writes into a pod is not drift. Kinds the operator does not know are compared with the pod's baseline.")
+  private List<String> ownersUpdatingInPlace = new ArrayList<>();
 
   public LabelSelector getSelector() {
     return selector;
@@ -95,5 +108,21 @@ public class ImmutabilityPolicySpec {
 
   public void setExclude(Exclude exclude) {
     this.exclude = exclude;
+  }
+
+  public RuntimeAlerts getRuntime() {
+    return runtime;
+  }
+
+  public void setRuntime(RuntimeAlerts runtime) {
+    this.runtime = runtime;
+  }
+
+  public List<String> getOwnersUpdatingInPlace() {
+    return ownersUpdatingInPlace;
+  }
+
+  public void setOwnersUpdatingInPlace(List<String> ownersUpdatingInPlace) {
+    this.ownersUpdatingInPlace = ownersUpdatingInPlace;
   }
 }

@@ -10,7 +10,8 @@ import java.time.Duration;
 /** How and how fast drifted pods are replaced. */
 public class Remediation {
   @Default("Evict")
-  @JsonPropertyDescription("Evict (honours PodDisruptionBudgets), Delete, or None.")
+  @JsonPropertyDescription("Evict (honours PodDisruptionBudgets), Delete, RolloutRestart (the pod's Deployment, "
+      + "StatefulSet or DaemonSet rolls its pods with its own strategy; other pods are evicted), or None.")
   private Strategy strategy = Strategy.Evict;
 
   @Default("0s")
@@ -29,6 +30,19 @@ public class Remediation {
   @Default("false")
   @JsonPropertyDescription("Report what would be replaced, replace nothing.")
   private boolean dryRun;
+
+  @Default("false")
+  @JsonPropertyDescription("Replace drifted pods of Jobs too; off by default, since a replaced Job pod restarts its work.")
+  private boolean replaceJobPods;
+
+  @Default("10m")
+  @Size(max = 32)
+  @JsonPropertyDescription("When the replacement of an owner's pod shows the same drift again within this window, "
+      + "the drift is one the replacement reproduces: replacing stops for that owner and reason (Degraded, "
+      + "reason ReplacementDoesNotHeal) and is retried with exponential backoff.")
+  @ValidationRule(value = "self.matches('^([0-9]+(ms|s|m|h))+$')",
+      message = "spec.remediation.loopWindow must be a duration such as 90s, 10m or 1h")
+  private String loopWindow = "10m";
 
   public Strategy getStrategy() {
     return strategy;
@@ -60,6 +74,27 @@ public class Remediation {
 
   public void setDryRun(boolean dryRun) {
     this.dryRun = dryRun;
+  }
+
+  public boolean isReplaceJobPods() {
+    return replaceJobPods;
+  }
+
+  public void setReplaceJobPods(boolean replaceJobPods) {
+    this.replaceJobPods = replaceJobPods;
+  }
+
+  public String getLoopWindow() {
+    return loopWindow;
+  }
+
+  public void setLoopWindow(String loopWindow) {
+    this.loopWindow = loopWindow;
+  }
+
+  /** loopWindow as a Duration; the schema guarantees the format. */
+  public Duration loopWindowDuration() {
+    return Durations.parse(loopWindow);
   }
 
   /** execGracePeriod as a Duration; the schema guarantees the format. */
