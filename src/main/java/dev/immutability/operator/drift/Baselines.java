@@ -34,10 +34,18 @@ public final class Baselines {
       }
       digests.put(status.getName(), digest);
     }
+    // Init containers and sidecars that report what they ran are recorded too; one that never ran has nothing to say.
+    for (ContainerStatus status : PodContainers.nullSafe(pod.getStatus().getInitContainerStatuses())) {
+      String digest = ImageDigests.digestOf(status.getImageID());
+      if (digest != null) {
+        digests.put(status.getName(), digest);
+      }
+    }
     Map<String, String> configs = new HashMap<>();
     for (ConfigRef ref : ConfigRefs.of(pod)) {
       configs.put(ref.key(), configHashes.getOrDefault(ref.key(), ""));
     }
-    return Optional.of(new Baseline(DriftDetector.imagesOf(pod.getSpec().getContainers()), digests, configs, now));
+    return Optional.of(new Baseline(PodContainers.images(pod.getSpec()), digests, configs, now,
+        PodContainers.specUnchangedSinceCreation(pod)));
   }
 }

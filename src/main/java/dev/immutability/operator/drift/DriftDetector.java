@@ -30,7 +30,7 @@ public final class DriftDetector {
       findEphemeralContainers(pod, excluded, now, findings);
     }
     if (policy.getDetect().isImage()) {
-      findChangedImages(pod, declared, excluded, now, findings);
+      findChangedImages(pod, declared, policy, excluded, now, findings);
       findChangedDigests(pod, declared, policy.getImages(), excluded, now, findings);
     }
     if (policy.getDetect().isConfig()) {
@@ -52,14 +52,31 @@ public final class DriftDetector {
     }
   }
 
-  private static void findChangedImages(Pod pod, DeclaredState declared, Set<String> excluded, Instant now,
-      List<Finding> out) {
-    Map<String, String> declaredImages = declared.hasOwnerTemplate() ? declared.templateImages()
-        : declared.baseline() == null ? Map.of() : declared.baseline().images();
-    String source = declared.hasOwnerTemplate() ? "its owner's template" : "its recorded baseline";
-    for (Container container : nullSafe(pod.getSpec().getContainers())) {
+  private static void findChangedImages(Pod pod, DeclaredState declared, ImmutabilityPolicySpec policy,
+      Set<String> excluded, Instant now, List<Finding> out) {
+    // Such an owner writes images into its pods itself, and a spec never updated since creation is as admitted
+    // (a mutating webhook may have rewritten the image then: a mirror, a digest pin); neither is drift.
+    if (nullSafe(policy.getOwnersUpdatingInPlace()).contains(declared.ownerKind())
+        || PodContainers.specUnchangedSinceCreation(pod)) {
+      return;
+    }
+    Baseline baseline = declared.baseline();
+    Map<String, String> declaredImages;
+    String source;
+    if (baseline != null && baseline.imagesAsAdmitted()) {
+      declaredImages = baseline.images();
+      source = "the image admitted when the pod was created";
+    } else if (declared.hasOwnerTemplate()) {
+      declaredImages = declared.templateImages();
+      source = "its owner's template";
+    } else {
+      declaredImages = baseline == null ? Map.of() : baseline.images();
+      source = "its recorded baseline";
+    }
+    for (Container container : PodContainers.of(pod.getSpec())) {
       String expected = declaredImages.get(container.getName());
-      if (!excluded.contains(container.getName()) && expected != null && !expected.equals(container.getImage())) {
+      if (!excluded.contains(container.getName()) && expected != null
+          && !ImageReference.same(expected, container.getImage())) {
         out.add(Finding.of(DriftReason.ImageChanged, container.getName(),
             "image " + container.getImage() + " differs from " + expected + " declared by " + source, now));
       }
@@ -70,9 +87,9 @@ public final class DriftDetector {
       Instant now, List<Finding> out) {
     Map<String, String> pinned = nullSafe(pins).stream()
         .collect(Collectors.toMap(ImagePin::getContainer, ImagePin::digest, (a, b) -> a));
-    Map<String, String> specImages = imagesOf(pod.getSpec().getContainers());
+    Map<String, String> specImages = PodContainers.images(pod.getSpec());
     Baseline baseline = declared.baseline();
-    for (ContainerStatus status : nullSafe(pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses())) {
+    for (ContainerStatus status : statuses(pod)) {
       String name = status.getName();
       String running = ImageDigests.digestOf(status.getImageID());
       if (excluded.contains(name) || running == null) {
@@ -98,7 +115,8 @@ public final class DriftDetector {
 
   private static void findChangedConfig(Pod pod, DeclaredState declared, Set<String> excluded, Instant now,
       List<Finding> out) {
-    if (declared.baseline() == null) {
+    // A Deployment's rollout replaces the pod anyway; replacing it again would only fight the rollout.
+    if (declared.baseline() == null || declared.rollingOut()) {
       return;
     }
     for (ConfigRef ref : ConfigRefs.of(pod)) {
@@ -118,7 +136,7 @@ public final class DriftDetector {
   }
 
   private static void findWritableRootFilesystems(Pod pod, Set<String> excluded, Instant now, List<Finding> out) {
-    for (Container container : nullSafe(pod.getSpec().getContainers())) {
+    for (Container container : PodContainers.of(pod.getSpec())) {
       if (!excluded.contains(container.getName()) && !readOnlyRoot(container.getSecurityContext())) {
         out.add(Finding.of(DriftReason.WritableRootFilesystem, container.getName(),
             "container " + container.getName() + " runs without securityContext.readOnlyRootFilesystem: true", now));
@@ -134,9 +152,13 @@ public final class DriftDetector {
     return list == null ? List.of() : list;
   }
 
-  /** The image per container name of a container list, e.g. an owner's pod template. */
-  public static Map<String, String> imagesOf(List<Container> containers) {
-    return nullSafe(containers).stream()
-        .collect(Collectors.toMap(Container::getName, c -> String.valueOf(c.getImage()), (a, b) -> a));
+  /** Statuses of containers, init containers and sidecars. */
+  private static List<ContainerStatus> statuses(Pod pod) {
+    if (pod.getStatus() == null) {
+      return List.of();
+    }
+    List<ContainerStatus> all = new ArrayList<>(nullSafe(pod.getStatus().getContainerStatuses()));
+    all.addAll(nullSafe(pod.getStatus().getInitContainerStatuses()));
+    return all;
   }
 }

@@ -4,19 +4,21 @@ import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.drift.ConfigHashes;
 import dev.immutability.operator.drift.ConfigRef;
 import dev.immutability.operator.drift.ConfigRefs;
-import dev.immutability.operator.drift.DriftDetector;
+import dev.immutability.operator.drift.DeclaredState;
 import dev.immutability.operator.drift.PolicySelection;
+import dev.immutability.operator.recording.PodRecords;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -38,6 +40,7 @@ import java.util.stream.Collectors;
 public final class ClusterView {
   static final String CONFIG_INDEX = "consumed-config";
   static final String OWNER_INDEX = "controller-uid";
+  static final String REPLICA_SET_OWNER_INDEX = "deployment-uid";
 
   private volatile IndexedResourceCache<Pod> pods;
   private volatile boolean synced;
@@ -45,15 +48,30 @@ public final class ClusterView {
   private volatile InformerEventSource<ConfigMap, Pod> configMaps;
   private volatile InformerEventSource<Secret, Pod> secrets;
   private final Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners = new HashMap<>();
+  private volatile InformerEventSource<ControllerRevision, Pod> revisions;
 
   void attach(IndexedResourceCache<Pod> pods, InformerEventSource<ImmutabilityPolicy, Pod> policies,
       InformerEventSource<ConfigMap, Pod> configMaps, InformerEventSource<Secret, Pod> secrets,
-      Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners) {
+      Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners,
+      InformerEventSource<ControllerRevision, Pod> revisions) {
     this.pods = pods;
     this.policies = policies;
     this.configMaps = configMaps;
     this.secrets = secrets;
     this.owners.putAll(owners);
+    this.revisions = revisions;
+  }
+
+  /** Index keys of a ReplicaSet: the uid of the Deployment that controls it. */
+  static List<String> replicaSetOwnerKeys(ReplicaSet replicaSet) {
+    return controllerOf(replicaSet.getMetadata()).map(owner -> List.of(owner.getUid())).orElse(List.of());
+  }
+
+  /** Metadata that identifies an object in a cache, without the rest (managedFields, annotations, labels). */
+  static ObjectMeta identityOf(ObjectMeta metadata) {
+    return new ObjectMetaBuilder().withName(metadata.getName()).withNamespace(metadata.getNamespace())
+        .withUid(metadata.getUid()).withResourceVersion(metadata.getResourceVersion())
+        .withOwnerReferences(metadata.getOwnerReferences()).build();
   }
 
   /** Called once the pod informer has synced: before that, counts read from the cache would be wrong. */
@@ -79,7 +97,11 @@ public final class ClusterView {
   }
 
   public static Optional<OwnerReference> controllerOf(Pod pod) {
-    List<OwnerReference> refs = pod.getMetadata().getOwnerReferences();
+    return controllerOf(pod.getMetadata());
+  }
+
+  static Optional<OwnerReference> controllerOf(ObjectMeta metadata) {
+    List<OwnerReference> refs = metadata.getOwnerReferences();
     return refs == null ? Optional.empty()
         : refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst();
   }
@@ -89,7 +111,11 @@ public final class ClusterView {
   }
 
   Set<ResourceID> podsOwnedBy(HasMetadata owner) {
-    return ids(pods.byIndex(OWNER_INDEX, owner.getMetadata().getUid()));
+    return podsOwnedBy(owner.getMetadata().getUid());
+  }
+
+  Set<ResourceID> podsOwnedBy(String ownerUid) {
+    return ids(pods.byIndex(OWNER_INDEX, ownerUid));
   }
 
   public List<Pod> podsSelectedBy(ImmutabilityPolicy policy) {
@@ -140,11 +166,45 @@ public final class ClusterView {
         : secrets.get(id).map(HasMetadata.class::cast);
   }
 
-  /** Image per container of the pod's controller's template; empty for a bare pod or an owner not cached. */
-  public Map<String, String> templateImages(Pod pod) {
-    return ownerObject(pod).flatMap(ClusterView::templateOf)
-        .map(template -> DriftDetector.imagesOf(template.getSpec().getContainers()))
-        .orElse(Map.of());
+  /**
+   * What the pod should be: the images its owner declares for it, its baseline, the current hashes of what it
+   * consumes, and whether its owner is rolling it out.
+   */
+  public DeclaredState declaredState(Pod pod, Map<String, String> configHashes) {
+    Optional<OwnerReference> owner = controllerOf(pod);
+    return new DeclaredState(declaredImages(pod), PodRecords.baseline(pod).orElse(null), configHashes,
+        owner.map(OwnerReference::getKind).orElse(null), isRollingOut(pod));
+  }
+
+  /**
+   * Images the pod's owner declares for it; empty for a bare pod, an owner that is not cached, a revision not
+   * found, or an owner the operator does not know (the baseline is the reference then).
+   */
+  Map<String, String> declaredImages(Pod pod) {
+    Optional<OwnerReference> owner = controllerOf(pod);
+    if (owner.isEmpty()) {
+      return Map.of();
+    }
+    String kind = owner.get().getKind();
+    if ("StatefulSet".equals(kind) || "DaemonSet".equals(kind)) {
+      return OwnerDeclarations.revisionNames(pod, owner.get()).stream()
+          .map(name -> revisions.get(new ResourceID(name, pod.getMetadata().getNamespace())))
+          .flatMap(Optional::stream)
+          .filter(revision -> controllerOf(revision.getMetadata()).map(OwnerReference::getUid)
+              .filter(owner.get().getUid()::equals).isPresent())
+          .findFirst().map(OwnerDeclarations::revisionImages).orElse(Map.of());
+    }
+    return ownerObject(pod).flatMap(OwnerDeclarations::templateImages).orElse(Map.of());
+  }
+
+  /** A Deployment pod whose ReplicaSet is no longer its Deployment's newest: the rollout will replace it. */
+  boolean isRollingOut(Pod pod) {
+    return ownerObject(pod).filter(ReplicaSet.class::isInstance).map(ReplicaSet.class::cast).map(replicaSet -> {
+      long revision = OwnerDeclarations.deploymentRevision(replicaSet);
+      return replicaSetOwnerKeys(replicaSet).stream()
+          .flatMap(deployment -> owners.get("ReplicaSet").byIndex(REPLICA_SET_OWNER_INDEX, deployment).stream())
+          .anyMatch(sibling -> OwnerDeclarations.deploymentRevision(sibling) > revision);
+    }).orElse(false);
   }
 
   /** How many ready pods the pod's controller wants, when the controller is cached and says so. */
@@ -174,20 +234,6 @@ public final class ClusterView {
           : source.get(new ResourceID(owner.getName(), pod.getMetadata().getNamespace()))
               .filter(o -> owner.getUid().equals(o.getMetadata().getUid()));
     });
-  }
-
-  private static Optional<PodTemplateSpec> templateOf(HasMetadata owner) {
-    PodTemplateSpec template = null;
-    if (owner instanceof ReplicaSet rs) {
-      template = rs.getSpec().getTemplate();
-    } else if (owner instanceof StatefulSet sts) {
-      template = sts.getSpec().getTemplate();
-    } else if (owner instanceof DaemonSet ds) {
-      template = ds.getSpec().getTemplate();
-    } else if (owner instanceof Job job) {
-      template = job.getSpec().getTemplate();
-    }
-    return Optional.ofNullable(template);
   }
 
   private static Set<ResourceID> ids(List<Pod> list) {

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -33,6 +34,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -93,13 +96,21 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Pod.class)
         .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
     Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners = new LinkedHashMap<>();
-    owners.put("ReplicaSet", ownerSource(ReplicaSet.class, context));
+    InformerEventSource<ReplicaSet, Pod> replicaSets = ownerSource(ReplicaSet.class, context);
+    replicaSets.addIndexers(Map.of(ClusterView.REPLICA_SET_OWNER_INDEX, ClusterView::replicaSetOwnerKeys));
+    owners.put("ReplicaSet", replicaSets);
     owners.put("StatefulSet", ownerSource(StatefulSet.class, context));
     owners.put("DaemonSet", ownerSource(DaemonSet.class, context));
     owners.put("Job", ownerSource(Job.class, context));
-    view.attach(context.getPrimaryCache(), policies, configMaps, secrets, owners);
+    // A pod can be seen before the revision it was made from; the revision's arrival evaluates its owner's pods.
+    var revisions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ControllerRevision.class, Pod.class)
+        .withItemStore(new TransformingItemStore<>(OwnerDeclarations::slim))
+        .withSecondaryToPrimaryMapper(revision -> ClusterView.controllerOf(revision.getMetadata())
+            .map(owner -> view.podsOwnedBy(owner.getUid())).orElse(Set.of()))
+        .build(), context);
+    view.attach(context.getPrimaryCache(), policies, configMaps, secrets, owners, revisions);
 
-    List<EventSource<?, Pod>> sources = new ArrayList<>(List.of(policies, configMaps, secrets));
+    List<EventSource<?, Pod>> sources = new ArrayList<>(List.of(policies, configMaps, secrets, revisions));
     sources.addAll(owners.values());
     return sources;
   }
@@ -145,7 +156,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         return UpdateControl.noUpdate();
       }
     }
-    DeclaredState declared = new DeclaredState(view.templateImages(pod), baseline.orElse(null), configHashes);
+    DeclaredState declared = view.declaredState(pod, configHashes);
     List<Finding> detected = new ArrayList<>();
     for (ImmutabilityPolicy policy : policies) {
       List<String> name = List.of(policy.getMetadata().getName());

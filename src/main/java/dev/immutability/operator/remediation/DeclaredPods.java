@@ -1,6 +1,7 @@
 package dev.immutability.operator.remediation;
 
 import dev.immutability.operator.drift.Baseline;
+import dev.immutability.operator.drift.PodContainers;
 import dev.immutability.operator.recording.PodRecords;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -34,7 +35,7 @@ public final class DeclaredPods {
     PodSpec spec = new PodSpecBuilder(drifted.getSpec()).withNodeName(null).build();
     spec.setEphemeralContainers(null);
     if (baseline != null) {
-      for (Container container : spec.getContainers()) {
+      for (Container container : PodContainers.of(spec)) {
         String declared = baseline.images().get(container.getName());
         if (declared != null) {
           container.setImage(declared);

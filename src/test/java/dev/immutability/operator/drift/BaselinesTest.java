@@ -40,4 +40,26 @@ class BaselinesTest {
         .endSpec().build();
     assertThat(Baselines.capture(missingStatus, Map.of(), NOW)).isEmpty();
   }
+
+  @Test
+  void initContainersAndSidecarsAreRecordedWithTheDigestsTheyReported() {
+    Pod pod = TestPods.running().editSpec().addNewInitContainer().withName("proxy").withImage("envoy:1.31")
+        .withRestartPolicy("Always").endInitContainer().addNewInitContainer().withName("never-ran").withImage("x:1")
+        .endInitContainer().endSpec().editStatus().addNewInitContainerStatus().withName("proxy")
+        .withImageID("docker.io/library/envoy@" + TestPods.DIGEST_B).endInitContainerStatus().endStatus().build();
+    assertThat(Baselines.capture(pod, Map.of(), NOW)).hasValueSatisfying(b -> {
+      assertThat(b.images()).containsOnly(Map.entry("app", "nginx:1.27"), Map.entry("proxy", "envoy:1.31"),
+          Map.entry("never-ran", "x:1"));
+      assertThat(b.imageDigests()).containsOnly(Map.entry("app", TestPods.DIGEST_A), Map.entry("proxy", TestPods.DIGEST_B));
+    });
+  }
+
+  @Test
+  void imagesAreAsAdmittedOnlyWhileThePodSpecWasNeverUpdated() {
+    Pod created = TestPods.running().editMetadata().withGeneration(1L).endMetadata().build();
+    Pod updated = TestPods.running().editMetadata().withGeneration(2L).endMetadata().build();
+    assertThat(Baselines.capture(created, Map.of(), NOW)).hasValueSatisfying(b -> assertThat(b.imagesAsAdmitted()).isTrue());
+    assertThat(Baselines.capture(updated, Map.of(), NOW)).hasValueSatisfying(b -> assertThat(b.imagesAsAdmitted()).isFalse());
+    assertThat(Baselines.capture(TestPods.pod(), Map.of(), NOW)).hasValueSatisfying(b -> assertThat(b.imagesAsAdmitted()).isFalse());
+  }
 }

@@ -95,6 +95,97 @@ class DriftDetectorTest {
   }
 
   @Nested
+  class DeclaredByAdmissionRevisionOrOwner {
+    private final Pod mirrored = TestPods.running().editMetadata().withGeneration(1L).endMetadata()
+        .editSpec().editContainer(0).withImage("mirror.local/library/nginx:1.27").endContainer().endSpec().build();
+
+    @Test
+    void aPodNeverUpdatedSinceCreationRunsTheImagesItWasAdmittedWith() {
+      assertThat(detect(mirrored, owned(BASELINE), TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void anEditAfterCreationIsComparedWithTheImagesAsAdmitted() {
+      Baseline admitted = new Baseline(Map.of("app", "mirror.local/library/nginx:1.27"), Map.of("app", DIGEST_A),
+          Map.of(), NOW, true);
+      Pod unchangedSinceAdmission = new io.fabric8.kubernetes.api.model.PodBuilder(mirrored).editMetadata()
+          .withGeneration(2L).endMetadata().build();
+      assertThat(detect(unchangedSinceAdmission, owned(admitted), TestPods.policy())).isEmpty();
+      Pod edited = new io.fabric8.kubernetes.api.model.PodBuilder(unchangedSinceAdmission).editSpec().editContainer(0)
+          .withImage("nginx:1.28").endContainer().endSpec().build();
+      assertThat(detect(edited, owned(admitted), TestPods.policy())).singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("admitted"));
+    }
+
+    @Test
+    void withoutAnAdmittedBaselineAnUpdatedPodIsComparedWithTheTemplate() {
+      Pod updated = new io.fabric8.kubernetes.api.model.PodBuilder(mirrored).editMetadata().withGeneration(2L)
+          .endMetadata().build();
+      assertThat(detect(updated, owned(BASELINE), TestPods.policy())).singleElement()
+          .satisfies(f -> assertThat(f.reason()).isEqualTo(DriftReason.ImageChanged));
+    }
+
+    @Test
+    void imagesCompareAfterNormalisation() {
+      Pod spelledOut = TestPods.running().editSpec().editContainer(0)
+          .withImage("docker.io/library/nginx:1.27@" + DIGEST_A).endContainer().endSpec().build();
+      assertThat(detect(spelledOut, owned(BASELINE), TestPods.policy())).isEmpty();
+    }
+
+    @Test
+    void anOwnerAllowedToUpdatePodsInPlaceIsTrustedWithImages() {
+      Pod edited = TestPods.running().editSpec().editContainer(0).withImage("nginx:1.28").endContainer().endSpec()
+          .build();
+      DeclaredState cloneSet = new DeclaredState(Map.of(), BASELINE, Map.of(), "CloneSet", false);
+      assertThat(detect(edited, cloneSet, TestPods.policy())).singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("baseline"));
+      ImmutabilityPolicySpec trusting = TestPods.policy();
+      trusting.setOwnersUpdatingInPlace(List.of("CloneSet"));
+      assertThat(detect(edited, cloneSet, trusting)).isEmpty();
+    }
+
+    @Test
+    void initContainersAndSidecarsAreComparedLikeContainers() {
+      Pod pod = TestPods.running().editSpec().addNewInitContainer().withName("proxy").withImage("envoy:1.31")
+          .withRestartPolicy("Always").endInitContainer().endSpec().build();
+      DeclaredState declared = new DeclaredState(Map.of("app", "nginx:1.27", "proxy", "envoy:1.30"), BASELINE,
+          Map.of());
+      assertThat(detect(pod, declared, TestPods.policy())).singleElement().satisfies(f -> {
+        assertThat(f.reason()).isEqualTo(DriftReason.ImageChanged);
+        assertThat(f.container()).isEqualTo("proxy");
+      });
+    }
+
+    @Test
+    void aSidecarDigestIsComparedWithTheBaseline() {
+      Baseline baseline = new Baseline(Map.of("app", "nginx:1.27", "proxy", "envoy:1.31"),
+          Map.of("app", DIGEST_A, "proxy", DIGEST_A), Map.of(), NOW);
+      Pod pod = TestPods.running().editSpec().addNewInitContainer().withName("proxy").withImage("envoy:1.31")
+          .withRestartPolicy("Always").endInitContainer().endSpec().editStatus().addNewInitContainerStatus()
+          .withName("proxy").withImageID("docker.io/library/envoy@" + DIGEST_B).endInitContainerStatus().endStatus()
+          .build();
+      assertThat(detect(pod, new DeclaredState(Map.of(), baseline, Map.of()), TestPods.policy())).singleElement()
+          .satisfies(f -> {
+            assertThat(f.reason()).isEqualTo(DriftReason.ImageDigestChanged);
+            assertThat(f.container()).isEqualTo("proxy");
+          });
+    }
+
+    @Test
+    void aSidecarWithAWritableRootIsReported() {
+      Pod pod = TestPods.running().editSpec().editContainer(0).withNewSecurityContext()
+          .withReadOnlyRootFilesystem(true).endSecurityContext().endContainer().addNewInitContainer()
+          .withName("proxy").withImage("envoy:1.31").withRestartPolicy("Always").endInitContainer().endSpec().build();
+      ImmutabilityPolicySpec policy = TestPods.policy();
+      policy.getRootFilesystem().setRequireReadOnly(true);
+      assertThat(detect(pod, owned(BASELINE), policy)).singleElement().satisfies(f -> {
+        assertThat(f.reason()).isEqualTo(DriftReason.WritableRootFilesystem);
+        assertThat(f.container()).isEqualTo("proxy");
+      });
+    }
+  }
+
+  @Nested
   class ImageDigestChanged {
     private final Pod repulled = TestPods.running().editStatus().editContainerStatus(0)
         .withImageID("docker.io/library/nginx@" + DIGEST_B).endContainerStatus().endStatus().build();
@@ -204,6 +295,13 @@ class DriftDetectorTest {
           Map.of("ConfigMap/app-config", "sha256:1", "Secret/app-secret", "sha256:2"));
       assertThat(detect(consumer, declared, TestPods.policy())).singleElement()
           .satisfies(f -> assertThat(f.message()).contains("was created"));
+    }
+
+    @Test
+    void aPodItsDeploymentIsRollingOutIsLeftToTheRollout() {
+      DeclaredState rollingOut = new DeclaredState(Map.of("app", "nginx:1.27"), baseline,
+          Map.of("ConfigMap/app-config", "sha256:changed", "Secret/app-secret", "sha256:2"), "ReplicaSet", true);
+      assertThat(detect(consumer, rollingOut, TestPods.policy())).isEmpty();
     }
 
     @Test

@@ -37,6 +37,14 @@ class PodRecordsTest {
   }
 
   @Test
+  void aBaselineRecordedBeforeAdmittedImagesWereKnownStillReads() {
+    String older = "{\"images\":{\"app\":\"nginx:1.27\"},\"imageDigests\":{\"app\":\"" + TestPods.DIGEST_A
+        + "\"},\"configs\":{},\"recordedAt\":\"2026-01-01T00:00:00.123Z\"}";
+    assertThat(PodRecords.baseline(annotated(PodRecords.BASELINE_ANNOTATION, older))).contains(new Baseline(
+        Map.of("app", "nginx:1.27"), Map.of("app", TestPods.DIGEST_A), Map.of(), WHEN, false));
+  }
+
+  @Test
   void unreadableAnnotationsAreTreatedAsAbsent() {
     assertThat(PodRecords.findings(annotated(PodRecords.FINDINGS_ANNOTATION, "{not json"))).isEmpty();
     assertThat(PodRecords.findings(annotated(PodRecords.FINDINGS_ANNOTATION, "[{\"reason\":\"Nope\"}]"))).isEmpty();
