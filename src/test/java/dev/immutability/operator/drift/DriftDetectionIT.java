@@ -80,7 +80,7 @@ class DriftDetectionIT extends OperatorTestBase {
   }
 
   @Test
-  void statefulSetAndDaemonSetPodsAreComparedWithTheirOwnersTemplates() {
+  void statefulSetAndDaemonSetPodsEditedInPlaceAreDrift() {
     workloads.policy("owners", "owners", Mode.Audit, spec -> {});
     client.apps().statefulSets().inNamespace(cluster.namespace()).resource(new StatefulSetBuilder()
         .withNewMetadata().withName("db").endMetadata()
@@ -99,7 +99,7 @@ class DriftDetectionIT extends OperatorTestBase {
           .findFirst().orElseThrow();
       workloads.editImage(pod.getMetadata().getName(), "nginx:1.28");
       assertThat(finding(awaitFinding(pod.getMetadata().getName(), DriftReason.ImageChanged), DriftReason.ImageChanged)
-          .message()).as(kind).contains("differs from nginx:1.27 declared by its owner's template");
+          .message()).as(kind).contains("nginx:1.28 differs from nginx:1.27 declared by");
     }
   }
 

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** Deployments, pods and policies for integration tests, and waits on what the operator does to them. */
@@ -24,6 +25,7 @@ public final class Workloads {
 
   private final KubernetesClient client;
   private final String namespace;
+  private final AtomicInteger markers = new AtomicInteger();
 
   public Workloads(TestCluster cluster) {
     this.client = cluster.client();
@@ -91,6 +93,23 @@ public final class Workloads {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
         .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
         .toList();
+  }
+
+  /**
+   * Proves the operator has processed everything that happened before this call: a marker pod (under an Audit
+   * policy of its own) is created and edited afterwards, and its finding awaited. A negative assertion made after
+   * this has seen the operator handle a later event, rather than trusting a sleep.
+   */
+  public void awaitOperatorCaughtUp() {
+    if (policy("marker") == null) {
+      policy("marker", "marker", Mode.Audit, spec -> spec.getDetect().setConfig(false));
+    }
+    String name = "marker-" + markers.incrementAndGet();
+    client.pods().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+        .withName(name).addToLabels("app", "marker").endMetadata().withSpec(nginx().build()).build()).create();
+    await(name + " baseline").atMost(TIMEOUT).until(() -> PodRecords.baseline(pod(name)).isPresent());
+    editImage(name, "nginx:1.28");
+    await(name + " finding").atMost(TIMEOUT).until(() -> PodRecords.isDrifted(pod(name)));
   }
 
   public void editImage(String pod, String image) {
