@@ -80,6 +80,7 @@ class RolloutSafetyIT extends OperatorTestBase {
     // The new pod never becomes available, so the rollout holds with both old pods still running.
     client.apps().deployments().inNamespace(cluster.namespace()).withName("rolling").edit(d -> {
       d.getSpec().setMinReadySeconds(3600);
+      d.getSpec().setProgressDeadlineSeconds(7200);
       d.getSpec().getStrategy().getRollingUpdate().setMaxSurge(new IntOrString(1));
       d.getSpec().getStrategy().getRollingUpdate().setMaxUnavailable(new IntOrString(0));
       d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:1.28");
