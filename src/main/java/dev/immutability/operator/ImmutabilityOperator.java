@@ -12,6 +12,7 @@ import dev.immutability.operator.recording.EventRecorder;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
+import dev.immutability.operator.runtime.DaemonThreads;
 import dev.immutability.operator.webhook.AdmissionWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -53,6 +54,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
   private AdmissionWebhook webhook;
   private final ClusterView view = new ClusterView();
   private final OperatorSettings settings;
+  private volatile boolean closing;
 
   public ImmutabilityOperator(KubernetesClient client, OperatorSettings settings) {
     this.settings = settings;
@@ -84,8 +86,9 @@ public final class ImmutabilityOperator implements AutoCloseable {
             settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
             LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.instanceName(),
-            new LeaderCallbacks(() -> metrics.leading(true), () -> metrics.leading(false), leader -> { }),
-            settings.exitOnLeadershipLoss()));
+            new LeaderCallbacks(() -> metrics.leading(true), this::stoppedLeading, leader -> { }),
+            // Never the SDK's exit: it would call System.exit inside the shutdown hook and hang the JVM.
+            false));
       }
     });
     metrics.leading(!settings.leaderElection());
@@ -94,6 +97,18 @@ public final class ImmutabilityOperator implements AutoCloseable {
     http = new HttpEndpoints(settings.httpAddress(), registry,
         () -> new Health(true, "process running"),
         this::readiness);
+  }
+
+  /**
+   * A replica that lost the Lease while running exits, so it can never act as a stale leader; one that gives it up
+   * because it is shutting down just stops.
+   */
+  private void stoppedLeading() {
+    metrics.leading(false);
+    if (settings.exitOnLeadershipLoss() && !closing) {
+      log.error("lost the leadership Lease; exiting so that a fresh process can stand by");
+      DaemonThreads.named("exit-on-lost-lease").newThread(() -> System.exit(1)).start();
+    }
   }
 
   private static void namespaces(ControllerConfigurationOverrider<?> config, OperatorSettings settings) {
@@ -148,10 +163,15 @@ public final class ImmutabilityOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     if (webhook != null) {
       webhook.close();
     }
+    boolean wasLeading = metrics.isLeading();
     operator.stop();
+    if (settings.leaderElection() && wasLeading) {
+      LeaseRelease.release(client, settings.leaseNamespace(), settings.leaseName(), settings.instanceName());
+    }
     eventDrift.close();
     remediator.close();
     http.close();
