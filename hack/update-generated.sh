@@ -6,4 +6,5 @@ mvn -B -q process-classes
 crd=target/classes/META-INF/fabric8/immutabilitypolicies.immutability.dev-v1.yml
 for dir in crds config/crd/bases helm/immutability-operator/crds; do cp "$crd" "$dir/"; done
 cp config/prometheus/alerts.yaml helm/immutability-operator/files/alerts.yaml
-echo "updated crds/, config/crd/bases/, helm/immutability-operator/crds/ and the chart's alert rules"
+cp config/admission/records-policy.yaml helm/immutability-operator/files/records-policy.yaml
+echo "updated crds/, config/crd/bases/, helm/immutability-operator/crds/, and the chart's alert rules and records policy"

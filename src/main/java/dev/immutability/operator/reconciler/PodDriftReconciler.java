@@ -164,7 +164,12 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     }
     List<Finding> recorded = PodRecords.findings(pod);
     List<Finding> findings = Findings.merge(recorded, detected);
-    if (!Findings.same(recorded, findings)) {
+    boolean labelTampered = PodRecords.isDrifted(pod) == findings.isEmpty();
+    if (!Findings.same(recorded, findings) || labelTampered) {
+      if (labelTampered && Findings.same(recorded, findings)) {
+        events.warning(pod, "RecordTampered", "the " + PodRecords.DRIFTED_LABEL
+            + " label did not match the pod's findings and was restored");
+      }
       recordFindings(pod, policies, recorded, findings, now);
     }
     ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();

@@ -11,6 +11,8 @@ import dev.immutability.operator.testing.ClusterExtension;
 import dev.immutability.operator.testing.LocalCluster;
 import dev.immutability.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -160,6 +162,21 @@ class PackagingIT {
   }
 
   @Test
+  void helmAndKustomizeExemptOnlyTheOperatorsOwnAccountFromTheRecordsPolicy() {
+    Map<String, String> accounts = Map.of(render(),
+        "system:serviceaccount:" + cluster.namespace() + ":immutability-operator",
+        cluster.kubectl("kustomize", "config/default").output(),
+        "system:serviceaccount:immutability-system:immutability-operator");
+    accounts.forEach((manifests, account) -> {
+      ValidatingAdmissionPolicy policy = only(objects(manifests), ValidatingAdmissionPolicy.class);
+      assertThat(policy.getSpec().getMatchConditions()).singleElement()
+          .satisfies(c -> assertThat(c.getExpression()).isEqualTo("request.userInfo.username != '" + account + "'"));
+      assertThat(only(objects(manifests), ValidatingAdmissionPolicyBinding.class).getSpec().getPolicyName())
+          .isEqualTo(policy.getMetadata().getName());
+    });
+  }
+
+  @Test
   void theOperatorsOwnPodPassesItsOwnStrictestPolicy() {
     for (String manifests : List.of(render(), cluster.kubectl("kustomize", "config/default").output())) {
       Deployment deployment = only(objects(manifests), Deployment.class);
@@ -184,9 +201,11 @@ class PackagingIT {
   @Test
   void helmInstallCreatesTheObjects() {
     String release = "io-" + cluster.namespace().substring(cluster.namespace().length() - 6);
-    // No webhook: its Service would point the API server at fake pod addresses.
+    // No webhook: its Service would point the API server at fake pod addresses. No records policy: it would bind
+    // cluster-wide and refuse the records of operators other tests run under another identity.
     LocalCluster.Result install = helm("install", release, CHART, "-n", cluster.namespace(), "--set",
-        "webhook.enabled=false", "--set", "fullnameOverride=" + release, "--skip-crds", "--wait=false");
+        "webhook.enabled=false", "--set", "recordsPolicy.enabled=false", "--set", "fullnameOverride=" + release,
+        "--skip-crds", "--wait=false");
     assertThat(install.exitCode()).as(install.output()).isZero();
     try {
       var client = cluster.client();
