@@ -156,6 +156,45 @@ generate_certs() {
     -extfile "$d/san.ext" -out "$d/apiserver.crt" 2>/dev/null
   openssl genrsa -out "$d/sa.key" 2048 2>/dev/null
   openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
+  # The API server's client identity towards admission webhooks, from a CA of its own: a webhook that trusts only
+  # this CA knows a request came from the API server (see write_admission_config).
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=webhook-client-ca" \
+    -keyout "$d/webhook-client-ca.key" -out "$d/webhook-client-ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver-webhook-client" \
+    -keyout "$d/webhook-client.key" -out "$d/webhook-client.csr" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' > "$d/client.ext"
+  openssl x509 -req -in "$d/webhook-client.csr" -CA "$d/webhook-client-ca.crt" -CAkey "$d/webhook-client-ca.key" \
+    -CAcreateserial -days 3650 -extfile "$d/client.ext" -out "$d/webhook-client.crt" 2>/dev/null
+}
+
+# The API server presents its webhook client certificate to every webhook it calls ("*"), as a cluster that
+# authenticates to its admission webhooks does (WebhookAdmissionConfiguration).
+write_admission_config() {
+  local d=$STATE_DIR/pki
+  cat > "$STATE_DIR/webhook-client.kubeconfig" <<KCFG
+apiVersion: v1
+kind: Config
+users:
+- name: "*"
+  user:
+    client-certificate: $d/webhook-client.crt
+    client-key: $d/webhook-client.key
+KCFG
+  cat > "$STATE_DIR/admission-config.yaml" <<CFG
+apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+- name: ValidatingAdmissionWebhook
+  configuration:
+    apiVersion: apiserver.config.k8s.io/v1
+    kind: WebhookAdmissionConfiguration
+    kubeConfigFile: $STATE_DIR/webhook-client.kubeconfig
+- name: MutatingAdmissionWebhook
+  configuration:
+    apiVersion: apiserver.config.k8s.io/v1
+    kind: WebhookAdmissionConfiguration
+    kubeConfigFile: $STATE_DIR/webhook-client.kubeconfig
+CFG
 }
 
 write_kubeconfig() {
@@ -234,6 +273,7 @@ up() {
   pick_ports
   source "$STATE_DIR/ports.env"
   generate_certs
+  write_admission_config
   local token
   token=$(openssl rand -hex 24)
   echo "$token" > "$STATE_DIR/token"
@@ -253,7 +293,8 @@ up() {
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
     --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true \
-    --kubelet-preferred-address-types InternalIP --endpoint-reconciler-type none
+    --kubelet-preferred-address-types InternalIP --endpoint-reconciler-type none \
+    --admission-control-config-file "$STATE_DIR/admission-config.yaml"
   wait_for kube-apiserver 120 api_healthy
 
   # Controller manager and scheduler serve nothing (secure port 0): fewer ports, nothing to collide.

@@ -35,6 +35,12 @@ public class Remediation {
   @JsonPropertyDescription("Replace drifted pods of Jobs too; off by default, since a replaced Job pod restarts its work.")
   private boolean replaceJobPods;
 
+  @Default("false")
+  @JsonPropertyDescription("Replace pods after exec and attach sessions heard without the API server's client "
+      + "certificate (anyone who reaches the webhook could forge those). Off by default: such sessions are recorded, "
+      + "not acted on. Set up client authentication instead where you can (see the README's security model).")
+  private boolean replaceOnUnauthenticatedSessions;
+
   @Default("10m")
   @Size(max = 32)
   @JsonPropertyDescription("When the replacement of an owner's pod shows the same drift again within this window, "
@@ -82,6 +88,14 @@ public class Remediation {
 
   public void setReplaceJobPods(boolean replaceJobPods) {
     this.replaceJobPods = replaceJobPods;
+  }
+
+  public boolean isReplaceOnUnauthenticatedSessions() {
+    return replaceOnUnauthenticatedSessions;
+  }
+
+  public void setReplaceOnUnauthenticatedSessions(boolean replaceOnUnauthenticatedSessions) {
+    this.replaceOnUnauthenticatedSessions = replaceOnUnauthenticatedSessions;
   }
 
   public String getLoopWindow() {

@@ -15,6 +15,8 @@ import java.util.Map;
  *     operator writes its CA into their caBundle; {@code none}: someone else does (cert-manager's CA injector)
  * @param failurePolicy for every webhook the operator writes: Ignore (never lock anyone out) or Fail
  * @param runtimeEventsToken shared token for POST /runtime-events; empty disables the endpoint
+ * @param clientCaFile CA of the client certificate the API server presents to webhooks; when set, admission
+ *     reviews without it are refused; null when the cluster presents none
  */
 public record WebhookSettings(
     boolean enabled,
@@ -27,7 +29,8 @@ public record WebhookSettings(
     String serviceName,
     String serviceNamespace,
     String failurePolicy,
-    String runtimeEventsToken) {
+    String runtimeEventsToken,
+    Path clientCaFile) {
 
   static WebhookSettings from(Map<String, String> env, boolean inCluster, String podNamespace) {
     String tls = env.getOrDefault("WEBHOOK_TLS", "self-managed");
@@ -47,7 +50,8 @@ public record WebhookSettings(
         env.getOrDefault("WEBHOOK_SERVICE_NAME", "immutability-operator-webhook"),
         podNamespace,
         failurePolicy,
-        env.getOrDefault("RUNTIME_EVENTS_TOKEN", ""));
+        env.getOrDefault("RUNTIME_EVENTS_TOKEN", ""),
+        env.getOrDefault("WEBHOOK_CLIENT_CA_FILE", "").isBlank() ? null : Path.of(env.get("WEBHOOK_CLIENT_CA_FILE")));
   }
 
   private static void require(String value, String name, String... allowed) {
@@ -58,6 +62,6 @@ public record WebhookSettings(
 
   public WebhookSettings withAddress(InetSocketAddress newAddress) {
     return new WebhookSettings(enabled, newAddress, tls, certDir, registration, configurationName, urlHost,
-        serviceName, serviceNamespace, failurePolicy, runtimeEventsToken);
+        serviceName, serviceNamespace, failurePolicy, runtimeEventsToken, clientCaFile);
   }
 }

@@ -1,5 +1,6 @@
 package dev.immutability.operator.drift;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -10,9 +11,11 @@ import java.util.TreeSet;
  *
  * @param container the container concerned, or null for the pod as a whole
  * @param policies names of the policies that look for this drift on the pod (filled in by the caller)
+ * @param unauthenticated heard on a channel whose sender could not be verified (a webhook call without the API
+ *     server's client certificate): recorded, but no ground for replacing a pod unless the policy says so
  */
 public record Finding(DriftReason reason, String container, String message, Instant detectedAt,
-    List<String> policies) {
+    List<String> policies, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean unauthenticated) {
 
   public Finding {
     Objects.requireNonNull(reason, "reason");
@@ -21,8 +24,16 @@ public record Finding(DriftReason reason, String container, String message, Inst
     policies = policies == null ? List.of() : List.copyOf(policies);
   }
 
+  public Finding(DriftReason reason, String container, String message, Instant detectedAt, List<String> policies) {
+    this(reason, container, message, detectedAt, policies, false);
+  }
+
   public static Finding of(DriftReason reason, String container, String message, Instant detectedAt) {
     return new Finding(reason, container, message, detectedAt, List.of());
+  }
+
+  public Finding heardUnauthenticated() {
+    return new Finding(reason, container, message, detectedAt, policies, true);
   }
 
   /** Findings with the same key describe the same drift, whenever and by whichever policy they were seen. */
@@ -33,10 +44,10 @@ public record Finding(DriftReason reason, String container, String message, Inst
   public Finding withPolicies(List<String> names) {
     TreeSet<String> merged = new TreeSet<>(policies);
     merged.addAll(names);
-    return new Finding(reason, container, message, detectedAt, List.copyOf(merged));
+    return new Finding(reason, container, message, detectedAt, List.copyOf(merged), unauthenticated);
   }
 
   public Finding withDetectedAt(Instant when) {
-    return new Finding(reason, container, message, when, policies);
+    return new Finding(reason, container, message, when, policies, unauthenticated);
   }
 }

@@ -148,11 +148,16 @@ public final class Remediator implements AutoCloseable {
   }
 
   /**
+   * A session heard without the API server's client certificate is not trusted to evict.
    * A writable root filesystem comes from the declared spec itself, so a replacement would have it too and be
    * replaced again, forever. It is healed by replacement only where admission makes the new pod read-only
    * (Enforce with rootFilesystem.mutate); otherwise it is reported, not acted on.
    */
   public static boolean healedByReplacement(Finding finding, ImmutabilityPolicy policy) {
+    if (finding.unauthenticated()) {
+      // Anyone who reaches the webhook could have forged it: record it, evict nothing on its word.
+      return policy.getSpec().getRemediation().isReplaceOnUnauthenticatedSessions();
+    }
     return finding.reason() != DriftReason.WritableRootFilesystem
         || (policy.getSpec().getMode() == Mode.Enforce && policy.getSpec().getRootFilesystem().isMutate());
   }

@@ -46,8 +46,8 @@ public final class AdmissionWebhook implements AutoCloseable {
             registered.get().caBundleChanged(pem);
           }
         }, clock);
-    server = new WebhookServer(settings.address(), tls, lookup(view), recorder, metrics, settings.runtimeEventsToken(),
-        clock);
+    server = new WebhookServer(settings.address(), tls, ClientAuthentication.from(settings.clientCaFile()),
+        lookup(view), recorder, metrics, settings.runtimeEventsToken(), clock);
     registration = new WebhookRegistration(client, settings, watchNamespaces, server.address().getPort());
     server.start();
     if (caBundle.get() != null) {

@@ -14,6 +14,7 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -77,9 +78,14 @@ final class KeyManagers {
   }
 
   static SSLContext sslContext(KeyManager keyManager) {
+    return sslContext(keyManager, null);
+  }
+
+  /** @param trustManagers for client certificates; null for the platform's defaults */
+  static SSLContext sslContext(KeyManager keyManager, TrustManager[] trustManagers) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {keyManager}, null, new SecureRandom());
+      context.init(new KeyManager[] {keyManager}, trustManagers, new SecureRandom());
       return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build a TLS context", e);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.drift.Finding;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +50,11 @@ public final class WebhookServer implements AutoCloseable {
   private final SessionDeduplicator sessions = new SessionDeduplicator(Duration.ofSeconds(10));
   private final Clock clock;
   private final byte[] runtimeToken;
+  private final ClientAuthentication clients;
 
-  WebhookServer(InetSocketAddress address, WebhookTls tls, PolicyLookup lookup, EventDriftRecorder recorder,
-      OperatorMetrics metrics, String runtimeToken, Clock clock) {
+  WebhookServer(InetSocketAddress address, WebhookTls tls, ClientAuthentication clients, PolicyLookup lookup,
+      EventDriftRecorder recorder, OperatorMetrics metrics, String runtimeToken, Clock clock) {
+    this.clients = clients;
     this.decider = new AdmissionDecider(lookup);
     this.lookup = lookup;
     this.recorder = recorder;
@@ -62,7 +66,15 @@ public final class WebhookServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + address, e);
     }
-    server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
+    server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext(clients)) {
+      @Override
+      public void configure(HttpsParameters parameters) {
+        SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+        // Asked, not required: /runtime-events callers authenticate with a token instead.
+        ssl.setWantClientAuth(clients.required());
+        parameters.setSSLParameters(ssl);
+      }
+    });
     server.setExecutor(Executors.newFixedThreadPool(4, DaemonThreads.named("webhook")));
     server.createContext("/validate", exchange -> admission(exchange, false));
     server.createContext("/mutate", exchange -> admission(exchange, true));
@@ -83,6 +95,12 @@ public final class WebhookServer implements AutoCloseable {
     try (exchange) {
       if (!"POST".equals(exchange.getRequestMethod())) {
         respond(exchange, 405, errorReview("", 405, "admission reviews are POSTed"));
+        return;
+      }
+      boolean authenticated = clients.verified(exchange);
+      if (clients.required() && !authenticated) {
+        respond(exchange, 403, errorReview("", 403,
+            "admission reviews are taken only from the API server's client certificate"));
         return;
       }
       byte[] body = readLimited(exchange.getRequestBody());
@@ -113,7 +131,7 @@ public final class WebhookServer implements AutoCloseable {
         return;
       }
       respond(exchange, 200, review(request.uid(), decision));
-      afterAnswer(request, decision);
+      afterAnswer(request, decision, authenticated);
     } catch (IOException e) {
       log.debug("webhook connection failed: {}", e.getMessage());
     } finally {
@@ -122,7 +140,7 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   /** Recording happens after the answer is sent, on another thread: the API server never waits for it. */
-  private void afterAnswer(AdmissionRequest request, AdmissionDecision decision) {
+  private void afterAnswer(AdmissionRequest request, AdmissionDecision decision, boolean authenticated) {
     if (request.dryRun()) {
       return;
     }
@@ -142,8 +160,9 @@ public final class WebhookServer implements AutoCloseable {
         ? who + " attached to container " + session.container()
         : who + " ran " + session.command() + " in container " + session.container();
     DriftReason reason = "attach".equals(session.kind()) ? DriftReason.AttachSession : DriftReason.ExecSession;
-    recorder.record(session.namespace(), session.pod(),
-        Finding.of(reason, session.container(), message, clock.instant()).withPolicies(session.policies()),
+    Finding finding = Finding.of(reason, session.container(), message, clock.instant())
+        .withPolicies(session.policies());
+    recorder.record(session.namespace(), session.pod(), authenticated ? finding : finding.heardUnauthenticated(),
         reason.name());
   }
 

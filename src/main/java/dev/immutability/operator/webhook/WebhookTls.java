@@ -23,7 +23,6 @@ final class WebhookTls {
   private static final Logger log = LoggerFactory.getLogger(WebhookTls.class);
 
   private final RotatingKeyManager keyManager;
-  private final SSLContext sslContext;
   private final Refresher refresher;
 
   private interface Refresher {
@@ -32,7 +31,6 @@ final class WebhookTls {
 
   private WebhookTls(RotatingKeyManager keyManager, Refresher refresher) {
     this.keyManager = keyManager;
-    this.sslContext = KeyManagers.sslContext(keyManager);
     this.refresher = refresher;
   }
 
@@ -83,8 +81,9 @@ final class WebhookTls {
     }
   }
 
-  SSLContext sslContext() {
-    return sslContext;
+  /** A context that serves the current certificate, whenever it rotates, and trusts client certificates as given. */
+  SSLContext sslContext(ClientAuthentication clients) {
+    return KeyManagers.sslContext(keyManager, clients.trustManagers());
   }
 
   /** The certificate served now. */

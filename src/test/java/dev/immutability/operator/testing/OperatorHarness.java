@@ -30,6 +30,9 @@ public final class OperatorHarness implements AutoCloseable {
     // The webhook on a free loopback port, registered by URL under a name of the test's own.
     Map<String, String> env = new HashMap<>(Map.of("WEBHOOK_ADDRESS", "127.0.0.1:0",
         "WEBHOOK_CONFIGURATION_NAME", "immutability-" + cluster.namespace(), "RUNTIME_EVENTS_TOKEN", RUNTIME_EVENTS_TOKEN));
+    // Admission reviews only from the API server, where the cluster presents a client certificate to webhooks.
+    cluster.webhookClientFile("webhook-client-ca.crt")
+        .ifPresent(ca -> env.put("WEBHOOK_CLIENT_CA_FILE", ca.toString()));
     env.putAll(extraEnv);
     OperatorSettings settings = OperatorSettings.from(env)
         .withHttpAddress(new InetSocketAddress("127.0.0.1", 0))

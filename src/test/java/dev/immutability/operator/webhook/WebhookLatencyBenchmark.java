@@ -43,7 +43,8 @@ public final class WebhookLatencyBenchmark {
     PolicyLookup lookup = new FakePolicyLookup(List.of(pod), policies);
     WebhookTls tls = WebhookTls.selfManaged(List.of("127.0.0.1"), Duration.ofDays(1), Duration.ofHours(1), pem -> {},
         Clock.systemUTC());
-    WebhookServer server = new WebhookServer(new InetSocketAddress("127.0.0.1", 0), tls, lookup, null,
+    WebhookServer server = new WebhookServer(new InetSocketAddress("127.0.0.1", 0), tls,
+        ClientAuthentication.from(null), lookup, null,
         new OperatorMetrics(new SimpleMeterRegistry()), "", Clock.systemUTC());
     server.start();
     String base = "https://127.0.0.1:" + server.address().getPort();

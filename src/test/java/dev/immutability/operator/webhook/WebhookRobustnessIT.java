@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,7 +32,12 @@ class WebhookRobustnessIT extends OperatorTestBase {
       {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"ok-1","operation":"CONNECT",
        "resource":{"group":"","version":"v1","resource":"pods"},"subResource":"exec","namespace":"x","name":"y",
        "userInfo":{"username":"alice"},"object":{"kind":"PodExecOptions","container":"c","command":["sh"]}}}""";
-  private static final HttpClient http = Tls.trustingClient();
+  private static HttpClient http;
+
+  @BeforeAll
+  static void asTheApiServer() {
+    http = Tls.apiServerClient(cluster);
+  }
 
   private static URI uri(String path) {
     return URI.create("https://127.0.0.1:" + operator.webhookAddress().getPort() + path);
@@ -109,7 +115,7 @@ class WebhookRobustnessIT extends OperatorTestBase {
 
   @Test
   void aClientThatSendsHalfARequestAndStallsIsCutOffWhileOthersAreServed() throws Exception {
-    try (SSLSocket slow = (SSLSocket) Tls.trustingContext().getSocketFactory()
+    try (SSLSocket slow = (SSLSocket) Tls.asApiServer(cluster).getSocketFactory()
         .createSocket("127.0.0.1", operator.webhookAddress().getPort())) {
       slow.setSoTimeout(30_000);
       OutputStream out = slow.getOutputStream();
