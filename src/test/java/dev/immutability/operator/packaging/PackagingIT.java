@@ -113,9 +113,10 @@ class PackagingIT {
   static Stream<Arguments> valueSets() {
     return Stream.of(
         Arguments.of("defaults", new String[0]),
-        Arguments.of("cert-manager, monitoring, network policy, runtime events", new String[] {
+        Arguments.of("cert-manager, monitoring, network policy, runtime events, client authentication", new String[] {
             "webhook.tls.mode=certManager", "metrics.serviceMonitor.enabled=true",
-            "metrics.prometheusRule.enabled=true", "networkPolicy.enabled=true", "webhook.runtimeEventsToken=s3cret"}),
+            "metrics.prometheusRule.enabled=true", "networkPolicy.enabled=true", "webhook.runtimeEventsToken=s3cret",
+            "networkPolicy.webhookFrom[0].ipBlock.cidr=10.0.0.0/24", "webhook.clientCAConfigMap=apiserver-webhook-ca"}),
         Arguments.of("one namespace, no webhook, one replica", new String[] {
             "watchNamespaces={shop}", "webhook.enabled=false", "replicaCount=1", "leaderElection.enabled=false",
             "podDisruptionBudget.enabled=false"}),
