@@ -69,6 +69,12 @@ public final class OperatorMetrics {
         .tags("namespace", namespace, "policy", policy, "kind", kind, "verdict", verdict).register(registry).increment();
   }
 
+  /** A periodic task failed; it is retried at its next run. */
+  public void backgroundTaskFailed(String task) {
+    Counter.builder("immutability.background.task.failures").description("Failed runs of periodic tasks, retried")
+        .tags("task", task).register(registry).increment();
+  }
+
   public void driftedPods(String namespace, String policy, int count) {
     driftedPods.computeIfAbsent(namespace + "/" + policy, key -> registry.gauge("immutability.drifted.pods",
         Tags.of("namespace", namespace, "policy", policy), new AtomicInteger())).set(count);

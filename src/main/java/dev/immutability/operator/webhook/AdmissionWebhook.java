@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,14 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The admission webhook as one part: TLS, the HTTPS server, and its registration with the API server. */
 public final class AdmissionWebhook implements AutoCloseable {
-  static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(90);
-  static final Duration RENEW_BEFORE = Duration.ofDays(30);
-  private static final Duration REFRESH_EVERY = Duration.ofMinutes(10);
   private static final Logger log = LoggerFactory.getLogger(AdmissionWebhook.class);
 
   private final WebhookServer server;
@@ -39,13 +36,21 @@ public final class AdmissionWebhook implements AutoCloseable {
     // The CA is known before the port is (port 0 binds at start), so the first bundle waits for the registration.
     AtomicReference<String> caBundle = new AtomicReference<>();
     AtomicReference<WebhookRegistration> registered = new AtomicReference<>();
-    WebhookTls tls = "files".equals(settings.tls()) ? WebhookTls.fromFiles(settings.certDir())
-        : WebhookTls.selfManaged(hosts(settings), CERTIFICATE_VALIDITY, RENEW_BEFORE, pem -> {
-          caBundle.set(pem);
-          if (registered.get() != null) {
-            registered.get().caBundleChanged(pem);
-          }
-        }, clock);
+    Consumer<String> caBundleChanged = pem -> {
+      caBundle.set(pem);
+      if (registered.get() != null) {
+        registered.get().caBundleChanged(pem);
+      }
+    };
+    WebhookSettings.Certificates certificates = settings.certificates();
+    WebhookTls tls = switch (settings.tls()) {
+      case "files" -> WebhookTls.fromFiles(settings.certDir());
+      case "secret" -> WebhookTls.shared(new SharedCertificates(client, settings.serviceNamespace(),
+          certificates.secretName(), hosts(settings), certificates.validity(), certificates.renewBefore(),
+          certificates.refreshEvery().multipliedBy(2), clock), caBundleChanged);
+      default -> WebhookTls.selfManaged(hosts(settings), certificates.validity(), certificates.renewBefore(),
+          caBundleChanged, clock);
+    };
     server = new WebhookServer(settings.address(), tls, ClientAuthentication.from(settings.clientCaFile()),
         lookup(view), recorder, metrics, settings.runtimeEventsToken(), clock);
     registration = new WebhookRegistration(client, settings, watchNamespaces, server.address().getPort());
@@ -54,8 +59,16 @@ public final class AdmissionWebhook implements AutoCloseable {
       registration.caBundleChanged(caBundle.get());
     }
     registered.set(registration);
-    refresher.scheduleWithFixedDelay(tls::refresh, REFRESH_EVERY.toMinutes(), REFRESH_EVERY.toMinutes(),
-        TimeUnit.MINUTES);
+    long every = certificates.refreshEvery().toMillis();
+    refresher.scheduleWithFixedDelay(() -> {
+      // A failure must not cancel the schedule: it is logged, counted and retried at the next run.
+      try {
+        tls.refresh();
+      } catch (RuntimeException e) {
+        metrics.backgroundTaskFailed("webhook-certificates");
+        log.warn("webhook certificate refresh failed, retrying in {}: {}", certificates.refreshEvery(), e.toString());
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
     log.info("admission webhook listening on https://{}:{} (TLS {}, registration {})",
         server.address().getHostString(), server.address().getPort(), settings.tls(), settings.registration());
   }

@@ -2,6 +2,7 @@ package dev.immutability.operator.webhook;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -48,22 +49,23 @@ final class KeyManagers {
 
   /** tls.crt (the chain, leaf first) and tls.key (PKCS#1, PKCS#8 or EC) as cert-manager writes them. */
   static X509ExtendedKeyManager fromPem(Path certificate, Path key) throws IOException {
-    List<X509Certificate> chain = new ArrayList<>();
-    JcaX509CertificateConverter certificates = new JcaX509CertificateConverter();
-    try (Reader reader = Files.newBufferedReader(certificate); PEMParser parser = new PEMParser(reader)) {
-      for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
-        if (item instanceof X509CertificateHolder holder) {
-          chain.add(certificates.getCertificate(holder));
-        }
-      }
-    } catch (GeneralSecurityException e) {
-      throw new IOException("unreadable certificate in " + certificate, e);
+    try (Reader chain = Files.newBufferedReader(certificate); Reader privateKey = Files.newBufferedReader(key)) {
+      return fromPem(chain, privateKey, certificate + " and " + key);
     }
+  }
+
+  /** The same from PEM text, e.g. the data of a Secret. */
+  static X509ExtendedKeyManager fromPem(String certificate, String key) throws IOException {
+    return fromPem(new StringReader(certificate), new StringReader(key), "PEM text");
+  }
+
+  private static X509ExtendedKeyManager fromPem(Reader certificate, Reader key, String source) throws IOException {
+    List<X509Certificate> chain = readCertificates(certificate, source);
     if (chain.isEmpty()) {
-      throw new IOException("no certificate in " + certificate);
+      throw new IOException("no certificate in " + source);
     }
     PrivateKey privateKey;
-    try (Reader reader = Files.newBufferedReader(key); PEMParser parser = new PEMParser(reader)) {
+    try (PEMParser parser = new PEMParser(key)) {
       Object item = parser.readObject();
       JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
       if (item instanceof PEMKeyPair pair) {
@@ -71,10 +73,26 @@ final class KeyManagers {
       } else if (item instanceof PrivateKeyInfo info) {
         privateKey = keys.getPrivateKey(info);
       } else {
-        throw new IOException("no private key in " + key);
+        throw new IOException("no private key in " + source);
       }
     }
     return of(privateKey, chain.toArray(X509Certificate[]::new));
+  }
+
+  /** Every certificate in PEM text, in order. */
+  static List<X509Certificate> readCertificates(Reader pem, String source) throws IOException {
+    List<X509Certificate> certificates = new ArrayList<>();
+    JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+    try (PEMParser parser = new PEMParser(pem)) {
+      for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
+        if (item instanceof X509CertificateHolder holder) {
+          certificates.add(converter.getCertificate(holder));
+        }
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException("unreadable certificate in " + source, e);
+    }
+    return certificates;
   }
 
   static SSLContext sslContext(KeyManager keyManager) {

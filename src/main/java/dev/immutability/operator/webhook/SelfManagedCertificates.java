@@ -28,8 +28,10 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * A private CA and a serving certificate signed by it, made in memory: the webhook serves with the certificate
@@ -92,9 +94,29 @@ public final class SelfManagedCertificates {
 
   /** The CA certificate in PEM, as the caBundle of a webhook configuration wants it (before base64). */
   public String caBundlePem() {
+    return pem(caCertificate);
+  }
+
+  /** The serving certificate and its CA in PEM, leaf first, as tls.crt holds them. */
+  String servingChainPem() {
+    return pem(servingCertificate, caCertificate);
+  }
+
+  /** The serving key in PEM (PKCS#8), as tls.key holds it. */
+  String servingKeyPem() {
+    try {
+      return pem(new JcaPKCS8Generator(servingKey.getPrivate(), null));
+    } catch (PemGenerationException e) {
+      throw new IllegalStateException("cannot encode the webhook key", e);
+    }
+  }
+
+  private static String pem(Object... objects) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(caCertificate);
+      for (Object object : objects) {
+        writer.writeObject(object);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,35 @@ final class WebhookTls {
       current[0] = next;
       log.info("webhook certificate rotated; valid until {}", next.notAfter());
     });
+  }
+
+  /**
+   * The identity all replicas share through a Secret (see {@link SharedCertificates}): each refresh publishes the
+   * bundle to trust first, then serves the certificate the Secret names.
+   */
+  static WebhookTls shared(SharedCertificates store, Consumer<String> caBundleChanged) {
+    SharedCertificates.Material first = store.sync();
+    caBundleChanged.accept(first.caBundlePem());
+    SharedCertificates.Material[] current = {first};
+    return new WebhookTls(new RotatingKeyManager(keyManagerOf(first)), keyManager -> {
+      SharedCertificates.Material next = store.sync();
+      if (!next.caBundlePem().equals(current[0].caBundlePem())) {
+        caBundleChanged.accept(next.caBundlePem());
+      }
+      if (!next.chainPem().equals(current[0].chainPem())) {
+        keyManager.replace(keyManagerOf(next));
+        log.info("serving the shared webhook certificate, valid until {}", SharedCertificates.notAfter(next.chainPem()));
+      }
+      current[0] = next;
+    });
+  }
+
+  private static X509ExtendedKeyManager keyManagerOf(SharedCertificates.Material material) {
+    try {
+      return KeyManagers.fromPem(material.chainPem(), material.keyPem());
+    } catch (IOException e) {
+      throw new UncheckedIOException("the shared webhook certificate is unreadable", e);
+    }
   }
 
   /** tls.crt and tls.key in {@code directory}, reloaded whenever their modification time changes. */
