@@ -40,3 +40,10 @@ matchExpressions:
   values: {{ toJson (concat (list .Release.Namespace "kube-system") .Values.webhook.excludeNamespaces) }}
 {{- end }}
 {{- end -}}
+
+{{- /* The matchConditions of a webhook entry before the operator has seen any Enforce policy. */}}
+{{- define "immutability.enforceCondition" -}}
+matchConditions:
+- name: enforce-namespaces
+  expression: {{ if . }}request.namespace in []{{ else }}"!(request.namespace in [])"{{ end }}
+{{- end -}}

@@ -1,6 +1,7 @@
 package dev.immutability.operator.reconciler;
 
 import dev.immutability.operator.api.ImmutabilityPolicy;
+import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.drift.ConfigHashes;
 import dev.immutability.operator.drift.ConfigRef;
 import dev.immutability.operator.drift.ConfigRefs;
@@ -129,6 +130,12 @@ public final class ClusterView {
 
   public List<ImmutabilityPolicy> policiesSelecting(String namespace, Map<String, String> labels) {
     return policies == null ? List.of() : PolicySelection.selecting(policies.list(namespace).toList(), labels);
+  }
+
+  /** Namespaces holding at least one Enforce policy. */
+  public Set<String> namespacesEnforcing() {
+    return policies == null ? Set.of() : policies.list(p -> p.getSpec().getMode() == Mode.Enforce)
+        .map(p -> p.getMetadata().getNamespace()).collect(Collectors.toSet());
   }
 
   public Optional<Pod> pod(String namespace, String name) {

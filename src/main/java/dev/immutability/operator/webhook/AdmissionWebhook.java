@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,8 @@ public final class AdmissionWebhook implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdmissionWebhook.class);
 
   private final WebhookServer server;
+  /** How soon a namespace's first Enforce policy makes the webhook fail closed there. */
+  private static final Duration ENFORCE_SYNC = Duration.ofSeconds(2);
   private final WebhookRegistration registration;
   private final ScheduledExecutorService refresher =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("webhook-certificates"));
@@ -59,18 +62,23 @@ public final class AdmissionWebhook implements AutoCloseable {
       registration.caBundleChanged(caBundle.get());
     }
     registered.set(registration);
-    long every = certificates.refreshEvery().toMillis();
-    refresher.scheduleWithFixedDelay(() -> {
-      // A failure must not cancel the schedule: it is logged, counted and retried at the next run.
-      try {
-        tls.refresh();
-      } catch (RuntimeException e) {
-        metrics.backgroundTaskFailed("webhook-certificates");
-        log.warn("webhook certificate refresh failed, retrying in {}: {}", certificates.refreshEvery(), e.toString());
-      }
-    }, every, every, TimeUnit.MILLISECONDS);
+    periodically("webhook-certificates", certificates.refreshEvery(), tls::refresh, metrics);
+    periodically("webhook-failure-policy", ENFORCE_SYNC,
+        () -> registration.enforcingNamespaces(view.namespacesEnforcing()), metrics);
     log.info("admission webhook listening on https://{}:{} (TLS {}, registration {})",
         server.address().getHostString(), server.address().getPort(), settings.tls(), settings.registration());
+  }
+
+  /** A failure must not cancel the schedule: it is logged, counted and retried at the next run. */
+  private void periodically(String task, Duration every, Runnable work, OperatorMetrics metrics) {
+    refresher.scheduleWithFixedDelay(() -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        metrics.backgroundTaskFailed(task);
+        log.warn("{} failed, retrying in {}: {}", task, every, e.toString());
+      }
+    }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public InetSocketAddress address() {

@@ -3,6 +3,10 @@ package dev.immutability.operator.webhook;
 import dev.immutability.operator.config.WebhookSettings;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchConditionBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
@@ -20,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Tells the API server where the webhook is. In {@code url} mode (the operator outside a cluster) it writes the
@@ -29,10 +34,16 @@ import java.util.TreeSet;
 final class WebhookRegistration {
   static final int TIMEOUT_SECONDS = 5;
 
+  /** Entries with this suffix fail closed and cover only namespaces with an Enforce policy. */
+  static final String ENFORCE_SUFFIX = ".enforce.immutability.dev";
+  static final String ENFORCE_CONDITION = "enforce-namespaces";
+
   private final KubernetesClient client;
   private final WebhookSettings settings;
   private final Set<String> watchNamespaces;
   private final int port;
+  private volatile String caBundle;
+  private volatile Set<String> enforcing = Set.of();
 
   WebhookRegistration(KubernetesClient client, WebhookSettings settings, Set<String> watchNamespaces, int port) {
     this.client = client;
@@ -42,15 +53,60 @@ final class WebhookRegistration {
   }
 
   void caBundleChanged(String pem) {
-    String caBundle = Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
+    caBundle = Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
     switch (settings.registration()) {
-      case "url" -> {
-        client.resource(validating(caBundle)).forceConflicts().serverSideApply();
-        client.resource(mutating(caBundle)).forceConflicts().serverSideApply();
-      }
+      case "url" -> apply();
       case "service" -> injectCaBundle(caBundle);
       default -> { }
     }
+  }
+
+  /**
+   * The namespaces that hold an Enforce policy: there the webhook fails closed (an unreachable webhook must not
+   * let exec or a writable pod through); everywhere else it fails open. Written only when the set changes.
+   */
+  void enforcingNamespaces(Set<String> namespaces) {
+    if (namespaces.equals(enforcing)) {
+      return;
+    }
+    enforcing = Set.copyOf(namespaces);
+    if ("url".equals(settings.registration())) {
+      apply();
+    } else {
+      setEnforceConditions();
+    }
+  }
+
+  private void apply() {
+    if (caBundle != null) {
+      client.resource(validating(caBundle)).forceConflicts().serverSideApply();
+      client.resource(mutating(caBundle)).forceConflicts().serverSideApply();
+    }
+  }
+
+  /** Installed configurations (chart, kustomize) carry both kinds of entries; only their conditions change. */
+  private void setEnforceConditions() {
+    String name = settings.configurationName();
+    client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name).edit(config -> {
+      config.getWebhooks().forEach(w -> w.setMatchConditions(List.of(condition(w.getName()))));
+      return config;
+    });
+    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).edit(config -> {
+      config.getWebhooks().forEach(w -> w.setMatchConditions(List.of(condition(w.getName()))));
+      return config;
+    });
+  }
+
+  /** CEL over the request's namespace: the enforce entry takes the Enforce namespaces, its twin all others. */
+  private MatchCondition condition(String webhookName) {
+    String list = enforcing.stream().sorted().map(ns -> "'" + ns + "'").collect(Collectors.joining(", ", "[", "]"));
+    String expression = webhookName.endsWith(ENFORCE_SUFFIX) ? "request.namespace in " + list
+        : "!(request.namespace in " + list + ")";
+    return new MatchConditionBuilder().withName(ENFORCE_CONDITION).withExpression(expression).build();
+  }
+
+  private String failurePolicy(String webhookName) {
+    return webhookName.endsWith(ENFORCE_SUFFIX) ? "Fail" : settings.failurePolicy();
   }
 
   void close() {
@@ -92,10 +148,12 @@ final class WebhookRegistration {
   }
 
   ValidatingWebhookConfiguration validating(String caBundle) {
-    List<ValidatingWebhook> webhooks = List.of(
-        webhook("sessions.immutability.dev", caBundle, rule("CONNECT", "pods/exec", "pods/attach")),
-        webhook("debug.immutability.dev", caBundle, rule("UPDATE", "pods/ephemeralcontainers")),
-        webhook("pods.immutability.dev", caBundle, rule("CREATE", "pods")));
+    List<ValidatingWebhook> webhooks = new ArrayList<>();
+    for (String suffix : List.of(".immutability.dev", ENFORCE_SUFFIX)) {
+      webhooks.add(webhook("sessions" + suffix, caBundle, rule("CONNECT", "pods/exec", "pods/attach")));
+      webhooks.add(webhook("debug" + suffix, caBundle, rule("UPDATE", "pods/ephemeralcontainers")));
+      webhooks.add(webhook("pods" + suffix, caBundle, rule("CREATE", "pods")));
+    }
     return new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName(settings.configurationName())
         .addToLabels("app.kubernetes.io/managed-by", "immutability-operator").endMetadata()
         .withWebhooks(webhooks).build();
@@ -103,18 +161,24 @@ final class WebhookRegistration {
 
   private ValidatingWebhook webhook(String name, String caBundle, RuleWithOperations rule) {
     return new ValidatingWebhookBuilder().withName(name).withClientConfig(clientConfig("/validate", caBundle))
-        .withRules(rule).withNamespaceSelector(namespaceSelector()).withFailurePolicy(settings.failurePolicy())
-        .withSideEffects("NoneOnDryRun").withTimeoutSeconds(TIMEOUT_SECONDS).withAdmissionReviewVersions("v1")
+        .withRules(rule).withNamespaceSelector(namespaceSelector()).withFailurePolicy(failurePolicy(name))
+        .withMatchConditions(condition(name)).withSideEffects("NoneOnDryRun").withTimeoutSeconds(TIMEOUT_SECONDS)
+        .withAdmissionReviewVersions("v1")
         .build();
   }
 
   MutatingWebhookConfiguration mutating(String caBundle) {
+    List<MutatingWebhook> webhooks = new ArrayList<>();
+    for (String name : List.of("rootfs.immutability.dev", "rootfs" + ENFORCE_SUFFIX)) {
+      webhooks.add(new MutatingWebhookBuilder().withName(name).withClientConfig(clientConfig("/mutate", caBundle))
+          .withRules(rule("CREATE", "pods")).withNamespaceSelector(namespaceSelector())
+          .withFailurePolicy(failurePolicy(name)).withMatchConditions(condition(name)).withSideEffects("None")
+          .withTimeoutSeconds(TIMEOUT_SECONDS).withReinvocationPolicy("IfNeeded").withAdmissionReviewVersions("v1")
+          .build());
+    }
     return new MutatingWebhookConfigurationBuilder().withNewMetadata().withName(settings.configurationName())
         .addToLabels("app.kubernetes.io/managed-by", "immutability-operator").endMetadata()
-        .addNewWebhook().withName("rootfs.immutability.dev").withClientConfig(clientConfig("/mutate", caBundle))
-        .withRules(rule("CREATE", "pods")).withNamespaceSelector(namespaceSelector())
-        .withFailurePolicy(settings.failurePolicy()).withSideEffects("None").withTimeoutSeconds(TIMEOUT_SECONDS)
-        .withReinvocationPolicy("IfNeeded").withAdmissionReviewVersions("v1").endWebhook().build();
+        .withWebhooks(webhooks).build();
   }
 
   private static RuleWithOperations rule(String operation, String... resources) {

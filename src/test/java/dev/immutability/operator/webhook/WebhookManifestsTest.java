@@ -35,13 +35,19 @@ class WebhookManifestsTest {
       assertThat(a.getSideEffects()).isEqualTo(b.getSideEffects());
       assertThat(a.getTimeoutSeconds()).isEqualTo(b.getTimeoutSeconds());
       assertThat(a.getFailurePolicy()).isEqualTo(b.getFailurePolicy());
+      assertThat(a.getMatchConditions()).isEqualTo(b.getMatchConditions());
       assertThat(a.getClientConfig().getService().getPath()).isEqualTo("/validate");
     }
-    var mutating = registration.mutating("").getWebhooks().get(0);
-    var installedHook = installedMutating.getWebhooks().get(0);
-    assertThat(installedHook.getName()).isEqualTo(mutating.getName());
-    assertThat(installedHook.getRules()).isEqualTo(mutating.getRules());
-    assertThat(installedHook.getReinvocationPolicy()).isEqualTo(mutating.getReinvocationPolicy());
-    assertThat(installedHook.getSideEffects()).isEqualTo(mutating.getSideEffects());
+    var mutating = registration.mutating("").getWebhooks();
+    assertThat(installedMutating.getWebhooks()).hasSameSizeAs(mutating);
+    for (int i = 0; i < mutating.size(); i++) {
+      var installedHook = installedMutating.getWebhooks().get(i);
+      assertThat(installedHook.getName()).isEqualTo(mutating.get(i).getName());
+      assertThat(installedHook.getRules()).isEqualTo(mutating.get(i).getRules());
+      assertThat(installedHook.getFailurePolicy()).isEqualTo(mutating.get(i).getFailurePolicy());
+      assertThat(installedHook.getMatchConditions()).isEqualTo(mutating.get(i).getMatchConditions());
+      assertThat(installedHook.getReinvocationPolicy()).isEqualTo(mutating.get(i).getReinvocationPolicy());
+      assertThat(installedHook.getSideEffects()).isEqualTo(mutating.get(i).getSideEffects());
+    }
   }
 }
