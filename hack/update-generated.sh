@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mvn -B -q process-classes
-crd=target/classes/META-INF/fabric8/immutabilitypolicies.immutability.dev-v1.yml
-for dir in crds config/crd/bases helm/immutability-operator/crds; do cp "$crd" "$dir/"; done
+for dir in crds config/crd/bases helm/immutability-operator/crds; do
+  cp target/classes/META-INF/fabric8/*.immutability.dev-v1.yml "$dir/"
+done
 cp config/prometheus/alerts.yaml helm/immutability-operator/files/alerts.yaml
 cp config/admission/records-policy.yaml helm/immutability-operator/files/records-policy.yaml
 echo "updated crds/, config/crd/bases/, helm/immutability-operator/crds/, and the chart's alert rules and records policy"

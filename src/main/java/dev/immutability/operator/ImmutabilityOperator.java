@@ -5,6 +5,7 @@ import dev.immutability.operator.metrics.HttpEndpoints;
 import dev.immutability.operator.metrics.HttpEndpoints.Health;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.reconciler.ClusterView;
+import dev.immutability.operator.reconciler.ExceptionReconciler;
 import dev.immutability.operator.reconciler.PodDriftReconciler;
 import dev.immutability.operator.reconciler.PolicyReconciler;
 import dev.immutability.operator.recording.EventDriftRecorder;
@@ -94,6 +95,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
     metrics.leading(!settings.leaderElection());
     operator.register(policies, c -> namespaces(c, settings));
     operator.register(pods, c -> namespaces(c, settings));
+    operator.register(new ExceptionReconciler(events, metrics, clock), c -> namespaces(c, settings));
     http = new HttpEndpoints(settings.httpAddress(), registry,
         () -> new Health(true, "process running"),
         this::readiness);

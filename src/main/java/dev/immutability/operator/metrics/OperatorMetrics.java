@@ -69,6 +69,12 @@ public final class OperatorMetrics {
         .tags("namespace", namespace, "policy", policy, "kind", kind, "verdict", verdict).register(registry).increment();
   }
 
+  /** An exception took effect (Active) or expired (Expired). */
+  public void exception(String namespace, String phase) {
+    Counter.builder("immutability.exceptions").description("Exceptions that took effect or expired")
+        .tags("namespace", namespace, "phase", phase).register(registry).increment();
+  }
+
   /** A periodic task failed; it is retried at its next run. */
   public void backgroundTaskFailed(String task) {
     Counter.builder("immutability.background.task.failures").description("Failed runs of periodic tasks, retried")

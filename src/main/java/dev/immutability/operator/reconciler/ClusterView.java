@@ -1,5 +1,6 @@
 package dev.immutability.operator.reconciler;
 
+import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.drift.ConfigHashes;
@@ -50,6 +51,7 @@ public final class ClusterView {
   private volatile InformerEventSource<Secret, Pod> secrets;
   private final Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners = new HashMap<>();
   private volatile InformerEventSource<ControllerRevision, Pod> revisions;
+  private volatile InformerEventSource<ImmutabilityException, Pod> exceptions;
 
   void attach(IndexedResourceCache<Pod> pods, InformerEventSource<ImmutabilityPolicy, Pod> policies,
       InformerEventSource<ConfigMap, Pod> configMaps, InformerEventSource<Secret, Pod> secrets,
@@ -61,6 +63,21 @@ public final class ClusterView {
     this.secrets = secrets;
     this.owners.putAll(owners);
     this.revisions = revisions;
+  }
+
+  void attachExceptions(InformerEventSource<ImmutabilityException, Pod> exceptions) {
+    this.exceptions = exceptions;
+  }
+
+  /** Exceptions of the pod's namespace whose selector matches it, expired or not. */
+  public List<ImmutabilityException> exceptionsFor(String namespace, Map<String, String> labels) {
+    return exceptions == null ? List.of() : exceptions.list(namespace,
+        e -> PolicySelection.matches(e.getSpec().getPodSelector(), labels)).toList();
+  }
+
+  Set<ResourceID> podsExceptedBy(ImmutabilityException exception) {
+    return ids(pods.list(exception.getMetadata().getNamespace(),
+        pod -> PolicySelection.matches(exception.getSpec().getPodSelector(), pod.getMetadata().getLabels())).toList());
   }
 
   /** Index keys of a ReplicaSet: the uid of the Deployment that controls it. */

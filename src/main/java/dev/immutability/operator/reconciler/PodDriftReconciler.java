@@ -1,5 +1,6 @@
 package dev.immutability.operator.reconciler;
 
+import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.drift.Baseline;
 import dev.immutability.operator.drift.Baselines;
@@ -109,8 +110,12 @@ public class PodDriftReconciler implements Reconciler<Pod> {
             .map(owner -> view.podsOwnedBy(owner.getUid())).orElse(Set.of()))
         .build(), context);
     view.attach(context.getPrimaryCache(), policies, configMaps, secrets, owners, revisions);
+    // A new exception can hold a pending replacement; an expired one is noticed by the pods it held (requeued).
+    var exceptions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ImmutabilityException.class,
+        Pod.class).withSecondaryToPrimaryMapper(view::podsExceptedBy).build(), context);
+    view.attachExceptions(exceptions);
 
-    List<EventSource<?, Pod>> sources = new ArrayList<>(List.of(policies, configMaps, secrets, revisions));
+    List<EventSource<?, Pod>> sources = new ArrayList<>(List.of(policies, configMaps, secrets, revisions, exceptions));
     sources.addAll(owners.values());
     return sources;
   }
@@ -173,7 +178,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
       recordFindings(pod, policies, recorded, findings, now);
     }
     ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
-    RemediationOutcome outcome = remediator.remediate(pod, governing, findings);
+    Exceptions.Held held = Exceptions.hold(findings, view.exceptionsFor(pod.getMetadata().getNamespace(),
+        pod.getMetadata().getLabels()), now);
+    RemediationOutcome outcome = remediator.remediate(pod, governing, held.actionable());
+    if (outcome.action() == RemediationOutcome.Action.None && held.until().isPresent()) {
+      // Look again when the exception expires: its findings are then due.
+      return UpdateControl.<Pod>noUpdate().rescheduleAfter(Duration.between(now, held.until().get()));
+    }
     if (outcome.action() != RemediationOutcome.Action.None) {
       policyChanged.accept(ResourceID.fromResource(governing));
     }

@@ -57,9 +57,14 @@ public final class OperatorHarness implements AutoCloseable {
     return operator.webhookAddress().orElseThrow();
   }
 
-  /** Applies the committed CRD (server-side, idempotent) and waits until it is served. */
+  /** Applies the committed CRDs (server-side, idempotent) and waits until they are served. */
   public static void installCrd(KubernetesClient client) {
-    Path file = LocalCluster.projectRoot().resolve("crds/immutabilitypolicies.immutability.dev-v1.yml");
+    installCrd(client, "crds/immutabilitypolicies.immutability.dev-v1.yml");
+    installCrd(client, "crds/immutabilityexceptions.immutability.dev-v1.yml");
+  }
+
+  private static void installCrd(KubernetesClient client, String path) {
+    Path file = LocalCluster.projectRoot().resolve(path);
     try (InputStream in = Files.newInputStream(file)) {
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
       client.resource(crd).forceConflicts().serverSideApply();

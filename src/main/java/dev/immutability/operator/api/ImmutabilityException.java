@@ -1,0 +1,33 @@
+package dev.immutability.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A time-boxed exception, like Kyverno's PolicyException: until it expires, the pods it selects are not replaced
+ * for the reasons it names, and in Enforce mode exec, attach and debug containers are allowed on them (still
+ * recorded). Creating one is recorded (Event, metric); it stops applying on its own when it expires.
+ */
+@Group(ImmutabilityPolicy.GROUP)
+@Version("v1alpha1")
+@ShortNames("imex")
+@AdditionalPrinterColumn(name = "Expires", jsonPath = ".spec.expiresAt", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class ImmutabilityException extends CustomResource<ImmutabilityExceptionSpec, ImmutabilityExceptionStatus>
+    implements Namespaced {
+
+  @Override
+  protected ImmutabilityExceptionSpec initSpec() {
+    return new ImmutabilityExceptionSpec();
+  }
+
+  @Override
+  protected ImmutabilityExceptionStatus initStatus() {
+    return new ImmutabilityExceptionStatus();
+  }
+}
