@@ -1,8 +1,10 @@
 package dev.immutability.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.generator.annotation.Default;
 
 /** Which kinds of drift a policy looks for. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Detect {
   @Default("true")
   private boolean exec = true;

@@ -1,5 +1,6 @@
 package dev.immutability.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Parts of selected pods the policy ignores. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Exclude {
   @Size(max = 32)
   @JsonPropertyDescription("Container names to ignore, e.g. a service-mesh sidecar.")

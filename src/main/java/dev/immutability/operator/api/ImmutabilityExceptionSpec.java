@@ -1,5 +1,6 @@
 package dev.immutability.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Required;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ImmutabilityExceptionSpec {
   /** The drift reasons an exception can name; kept equal to the operator's DriftReason (a unit test checks). */
   public static final List<String> REASONS = List.of("ExecSession", "AttachSession", "EphemeralContainer",

@@ -1,9 +1,11 @@
 package dev.immutability.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ImmutabilityPolicyStatus {
   private Long observedGeneration;
   private List<Condition> conditions = new ArrayList<>();

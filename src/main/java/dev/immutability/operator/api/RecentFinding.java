@@ -1,8 +1,10 @@
 package dev.immutability.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.Objects;
 
 /** One finding as the policy status lists it. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RecentFinding {
   private String pod;
   private String container;

@@ -1,5 +1,6 @@
 package dev.immutability.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import java.time.Duration;
 
 /** How and how fast drifted pods are replaced. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Remediation {
   @Default("Evict")
   @JsonPropertyDescription("Evict (honours PodDisruptionBudgets), Delete, RolloutRestart (the pod's Deployment, "

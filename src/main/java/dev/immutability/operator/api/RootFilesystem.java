@@ -1,5 +1,6 @@
 package dev.immutability.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
@@ -10,6 +11,7 @@ import java.util.List;
 /** Whether containers must run with a read-only root filesystem. */
 @ValidationRule(value = "!self.mutate || self.requireReadOnly",
     message = "spec.rootFilesystem.mutate needs spec.rootFilesystem.requireReadOnly: true")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RootFilesystem {
   @Default("false")
   @JsonPropertyDescription("Report (and in Enforce mode refuse) containers without readOnlyRootFilesystem: true.")

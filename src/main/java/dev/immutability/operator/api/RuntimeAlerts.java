@@ -1,5 +1,6 @@
 package dev.immutability.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Which runtime (Falco) alerts count as drift for the policy's pods. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RuntimeAlerts {
   @Size(max = 64)
   @JsonPropertyDescription("Falco rule names whose alerts are expected for these pods and never count as drift, "

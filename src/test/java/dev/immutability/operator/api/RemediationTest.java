@@ -43,4 +43,14 @@ class RemediationTest {
     assertThat(remediation.maxUnavailableOf(5)).isEqualTo(1);
     assertThat(remediation.isDryRun()).isFalse();
   }
+
+  @Test
+  void aPolicyWrittenByANewerVersionStillReads() {
+    ImmutabilityPolicy policy = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+        {"apiVersion":"immutability.dev/v1alpha1","kind":"ImmutabilityPolicy","metadata":{"name":"p"},
+         "spec":{"selector":{"matchLabels":{"app":"web"}},"fieldOfTomorrow":1,
+                 "remediation":{"strategy":"Delete","anotherFieldOfTomorrow":"x"}},
+         "status":{"phaseOfTomorrow":"y"}}""", ImmutabilityPolicy.class);
+    assertThat(policy.getSpec().getRemediation().getStrategy()).isEqualTo(Strategy.Delete);
+  }
 }
