@@ -149,7 +149,7 @@ public final class ClusterView {
   }
 
   /** Labels of a ConfigMap or Secret the pod consumes, empty when it is not cached. */
-  public Optional<Map<String, String>> configLabels(String namespace, ConfigRef ref) {
+  Optional<Map<String, String>> configLabels(String namespace, ConfigRef ref) {
     return configObject(namespace, ref).map(o -> Optional.ofNullable(o.getMetadata().getLabels()).orElse(Map.of()));
   }
 
