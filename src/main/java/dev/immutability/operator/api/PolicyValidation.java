@@ -26,7 +26,9 @@ public final class PolicyValidation {
       String field = "spec.selector.matchExpressions[" + i + "]";
       String operator = requirement.getOperator();
       boolean hasValues = requirement.getValues() != null && !requirement.getValues().isEmpty();
-      if (SET_OPERATORS.contains(operator) && !hasValues) {
+      if (operator == null) {
+        problems.add(field + ": needs an operator (In, NotIn, Exists or DoesNotExist)");
+      } else if (SET_OPERATORS.contains(operator) && !hasValues) {
         problems.add(field + ": operator " + operator + " needs values");
       } else if (EXISTENCE_OPERATORS.contains(operator) && hasValues) {
         problems.add(field + ": operator " + operator + " takes no values");

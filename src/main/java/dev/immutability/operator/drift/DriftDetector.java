@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +25,12 @@ public final class DriftDetector {
   private DriftDetector() {}
 
   public static List<Finding> detect(Pod pod, DeclaredState declared, ImmutabilityPolicySpec policy, Instant now) {
+    return detect(pod, declared, policy, ref -> false, now);
+  }
+
+  /** @param excludedConfig ConfigMaps and Secrets whose changes the policy ignores (see {@link ConfigExclusions}) */
+  public static List<Finding> detect(Pod pod, DeclaredState declared, ImmutabilityPolicySpec policy,
+      Predicate<ConfigRef> excludedConfig, Instant now) {
     Set<String> excluded = new TreeSet<>(policy.getExclude() == null ? List.of() : policy.getExclude().getContainers());
     List<Finding> findings = new ArrayList<>();
     if (policy.getDetect().isEphemeralContainers()) {
@@ -34,7 +41,7 @@ public final class DriftDetector {
       findChangedDigests(pod, declared, policy.getImages(), excluded, now, findings);
     }
     if (policy.getDetect().isConfig()) {
-      findChangedConfig(pod, declared, excluded, now, findings);
+      findChangedConfig(pod, declared, excluded, excludedConfig, now, findings);
     }
     if (policy.getDetect().isRootFilesystem() && policy.getRootFilesystem().isRequireReadOnly()) {
       findWritableRootFilesystems(pod, excluded, now, findings);
@@ -113,8 +120,8 @@ public final class DriftDetector {
     }
   }
 
-  private static void findChangedConfig(Pod pod, DeclaredState declared, Set<String> excluded, Instant now,
-      List<Finding> out) {
+  private static void findChangedConfig(Pod pod, DeclaredState declared, Set<String> excluded,
+      Predicate<ConfigRef> excludedConfig, Instant now, List<Finding> out) {
     // A Deployment's rollout replaces the pod anyway; replacing it again would only fight the rollout.
     if (declared.baseline() == null || declared.rollingOut()) {
       return;
@@ -122,11 +129,13 @@ public final class DriftDetector {
     for (ConfigRef ref : ConfigRefs.of(pod)) {
       String consumers = ref.containers().stream().filter(c -> !excluded.contains(c)).sorted()
           .collect(Collectors.joining(","));
-      String recorded = declared.baseline().configs().get(ref.key());
-      if (consumers.isEmpty() || recorded == null) {
+      // A baseline recorded before single-key tracking holds the whole object's hash: compare like with like.
+      String key = declared.baseline().configs().containsKey(ref.key()) ? ref.key() : ref.objectKey();
+      String recorded = declared.baseline().configs().get(key);
+      if (consumers.isEmpty() || recorded == null || excludedConfig.test(ref)) {
         continue;
       }
-      String current = declared.configHashes().getOrDefault(ref.key(), "");
+      String current = declared.configHashes().getOrDefault(key, "");
       if (!recorded.equals(current)) {
         String change = current.isEmpty() ? "was deleted" : recorded.isEmpty() ? "was created" : "changed";
         out.add(Finding.of(DriftReason.ConfigChanged, consumers,

@@ -47,6 +47,11 @@ public record Finding(DriftReason reason, String container, String message, Inst
     return new Finding(reason, container, message, detectedAt, List.copyOf(merged), unauthenticated);
   }
 
+  /** The same finding naming exactly these policies. */
+  public Finding namingOnly(List<String> names) {
+    return new Finding(reason, container, message, detectedAt, names, unauthenticated);
+  }
+
   public Finding withDetectedAt(Instant when) {
     return new Finding(reason, container, message, when, policies, unauthenticated);
   }

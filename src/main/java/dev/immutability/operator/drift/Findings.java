@@ -1,6 +1,7 @@
 package dev.immutability.operator.drift;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,26 @@ public final class Findings {
     List<Finding> result = new ArrayList<>(merged.values());
     result.sort(Comparator.comparing(Finding::detectedAt).thenComparing(Finding::key));
     return result;
+  }
+
+  /**
+   * The findings as far as the given policies are concerned: names of other policies (deleted, or no longer
+   * selecting the pod) are dropped, and so are findings no remaining policy names.
+   */
+  public static List<Finding> retainPolicies(List<Finding> findings, Collection<String> policies) {
+    List<Finding> kept = new ArrayList<>();
+    for (Finding finding : findings) {
+      List<String> names = finding.policies().stream().filter(policies::contains).toList();
+      if (!names.isEmpty()) {
+        kept.add(finding.namingOnly(names));
+      }
+    }
+    return kept;
+  }
+
+  /** The findings that name the policy: the drift it looks for itself. */
+  public static List<Finding> namingPolicy(List<Finding> findings, String policy) {
+    return findings.stream().filter(f -> f.policies().contains(policy)).toList();
   }
 
   /** True when both lists hold the same findings (same keys and policies), whatever their order. */

@@ -1,6 +1,7 @@
 package dev.immutability.operator.drift;
 
 import dev.immutability.operator.api.ImmutabilityPolicy;
+import dev.immutability.operator.api.PolicyValidation;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.Collection;
@@ -42,7 +43,7 @@ public final class PolicySelection {
   private static boolean matches(LabelSelectorRequirement requirement, Map<String, String> labels) {
     String value = labels.get(requirement.getKey());
     List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
-    return switch (requirement.getOperator()) {
+    return switch (Objects.toString(requirement.getOperator(), "")) {
       case "In" -> value != null && values.contains(value);
       case "NotIn" -> value == null || !values.contains(value);
       case "Exists" -> labels.containsKey(requirement.getKey());
@@ -51,8 +52,13 @@ public final class PolicySelection {
     };
   }
 
+  /**
+   * The policies that act on a pod with these labels, sorted by name. A policy with problems (see
+   * {@link PolicyValidation}) never acts: it records nothing, replaces nothing and decides no admission.
+   */
   public static List<ImmutabilityPolicy> selecting(Collection<ImmutabilityPolicy> policies, Map<String, String> labels) {
     return policies.stream().filter(p -> matches(p.getSpec().getSelector(), labels))
+        .filter(p -> PolicyValidation.problems(p.getSpec()).isEmpty())
         .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
   }
 

@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public final class ClusterView {
   static final String CONFIG_INDEX = "consumed-config";
   static final String OWNER_INDEX = "controller-uid";
   static final String REPLICA_SET_OWNER_INDEX = "deployment-uid";
+  static final String RECORDS_INDEX = "operator-records";
 
   private volatile IndexedResourceCache<Pod> pods;
   private volatile boolean synced;
@@ -103,11 +105,16 @@ public final class ClusterView {
 
   /** Index keys of the ConfigMaps and Secrets a pod consumes: {@code namespace/Kind/name}. */
   static List<String> configIndexKeys(Pod pod) {
-    return ConfigRefs.of(pod).stream().map(ref -> pod.getMetadata().getNamespace() + "/" + ref.key()).toList();
+    return ConfigRefs.of(pod).stream().map(ref -> pod.getMetadata().getNamespace() + "/" + ref.objectKey()).toList();
   }
 
   static String configIndexKey(HasMetadata object) {
     return object.getMetadata().getNamespace() + "/" + ConfigRef.key(object.getKind(), object.getMetadata().getName());
+  }
+
+  /** Pods that carry the operator's records, by namespace: those to clean when no policy selects them any more. */
+  static List<String> recordsIndexKeys(Pod pod) {
+    return PodRecords.hasRecords(pod) ? List.of(pod.getMetadata().getNamespace()) : List.of();
   }
 
   static List<String> ownerIndexKeys(Pod pod) {
@@ -136,6 +143,13 @@ public final class ClusterView {
     return ids(pods.byIndex(OWNER_INDEX, ownerUid));
   }
 
+  /** The pods a policy's change can concern: those it selects and those of its namespace that carry records. */
+  Set<ResourceID> podsConcerning(ImmutabilityPolicy policy) {
+    Set<ResourceID> concerned = new HashSet<>(ids(podsSelectedBy(policy)));
+    concerned.addAll(ids(pods.byIndex(RECORDS_INDEX, policy.getMetadata().getNamespace())));
+    return concerned;
+  }
+
   public List<Pod> podsSelectedBy(ImmutabilityPolicy policy) {
     return pods.list(policy.getMetadata().getNamespace(),
         pod -> PolicySelection.matches(policy.getSpec().getSelector(), pod.getMetadata().getLabels())).toList();
@@ -159,16 +173,33 @@ public final class ClusterView {
     return pods == null ? Optional.empty() : pods.get(new ResourceID(name, namespace));
   }
 
-  /** Current content hash of each ConfigMap and Secret the pod consumes; an absent object has no entry. */
+  /**
+   * Current content hash of each ConfigMap and Secret the pod consumes, per {@link ConfigRef#key()}: of the keys the
+   * pod reads and, for a single-key reference, also of the whole object under {@link ConfigRef#objectKey()} (what
+   * baselines recorded before single-key tracking hold). An absent object has no entry.
+   */
   public Map<String, String> configHashes(Pod pod) {
     String namespace = pod.getMetadata().getNamespace();
     Map<String, String> hashes = new HashMap<>();
     for (ConfigRef ref : ConfigRefs.of(pod)) {
-      configObject(namespace, ref).map(object -> object instanceof ConfigMap configMap
-          ? ConfigHashes.of(configMap) : ConfigHashes.of((Secret) object))
-          .ifPresent(hash -> hashes.put(ref.key(), hash));
+      configObject(namespace, ref).ifPresent(object -> {
+        hashes.put(ref.key(), hash(object, ref.keys()));
+        if (!ref.readsAllKeys()) {
+          hashes.put(ref.objectKey(), hash(object, null));
+        }
+      });
     }
     return hashes;
+  }
+
+  private static String hash(HasMetadata object, Set<String> keys) {
+    return object instanceof ConfigMap configMap ? ConfigHashes.of(configMap, keys)
+        : ConfigHashes.of((Secret) object, keys);
+  }
+
+  /** Labels of a ConfigMap or Secret the pod consumes, empty when it is not cached. */
+  Optional<Map<String, String>> configLabels(String namespace, ConfigRef ref) {
+    return configObject(namespace, ref).map(o -> Optional.ofNullable(o.getMetadata().getLabels()).orElse(Map.of()));
   }
 
   /**

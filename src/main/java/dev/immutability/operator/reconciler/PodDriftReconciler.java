@@ -4,6 +4,7 @@ import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.drift.Baseline;
 import dev.immutability.operator.drift.Baselines;
+import dev.immutability.operator.drift.ConfigExclusions;
 import dev.immutability.operator.drift.DeclaredState;
 import dev.immutability.operator.drift.DriftDetector;
 import dev.immutability.operator.drift.Finding;
@@ -46,7 +47,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * Evaluates one pod per event: records its baseline, finds its drift, records the findings on it, and asks the
@@ -82,10 +82,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   public List<EventSource<?, Pod>> prepareEventSources(EventSourceContext<Pod> context) {
     context.getPrimaryCache().addIndexers(Map.of(
         ClusterView.CONFIG_INDEX, ClusterView::configIndexKeys,
-        ClusterView.OWNER_INDEX, ClusterView::ownerIndexKeys));
+        ClusterView.OWNER_INDEX, ClusterView::ownerIndexKeys,
+        ClusterView.RECORDS_INDEX, ClusterView::recordsIndexKeys));
     var policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(ImmutabilityPolicy.class, Pod.class)
-        .withSecondaryToPrimaryMapper(policy -> view.podsSelectedBy(policy).stream()
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        // Pods it selects, and pods carrying records that may have fallen out of its selector.
+        .withSecondaryToPrimaryMapper(view::podsConcerning)
+        // Its own status writes change nothing a pod's evaluation reads.
+        .withOnUpdateFilter(PolicyChanges::concernPods)
         // The informer's delete is the one place a deleted policy is seen (policies carry no finalizer).
         .withOnDeleteFilter((policy, unknownState) -> {
           policyDeleted.accept(policy);
@@ -147,6 +150,10 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     }
     List<ImmutabilityPolicy> policies = view.policiesSelecting(pod);
     if (policies.isEmpty()) {
+      // No policy selects the pod any more (deleted, or its selector changed): nothing of ours stays on it.
+      if (PodRecords.hasRecords(pod)) {
+        recorder.clearRecords(pod);
+      }
       return UpdateControl.noUpdate();
     }
     Instant now = clock.instant();
@@ -165,10 +172,14 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     List<Finding> detected = new ArrayList<>();
     for (ImmutabilityPolicy policy : policies) {
       List<String> name = List.of(policy.getMetadata().getName());
-      DriftDetector.detect(pod, declared, policy.getSpec(), now).forEach(f -> detected.add(f.withPolicies(name)));
+      var excludedConfig = ConfigExclusions.of(policy.getSpec().getExclude(),
+          ref -> view.configLabels(pod.getMetadata().getNamespace(), ref));
+      DriftDetector.detect(pod, declared, policy.getSpec(), excludedConfig, now)
+          .forEach(f -> detected.add(f.withPolicies(name)));
     }
     List<Finding> recorded = PodRecords.findings(pod);
-    List<Finding> findings = Findings.merge(recorded, detected);
+    List<Finding> findings = Findings.merge(
+        Findings.retainPolicies(recorded, policies.stream().map(p -> p.getMetadata().getName()).toList()), detected);
     boolean labelTampered = PodRecords.isDrifted(pod) == findings.isEmpty();
     if (!Findings.same(recorded, findings) || labelTampered) {
       if (labelTampered && Findings.same(recorded, findings)) {
@@ -178,8 +189,9 @@ public class PodDriftReconciler implements Reconciler<Pod> {
       recordFindings(pod, policies, recorded, findings, now);
     }
     ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
-    Exceptions.Held held = Exceptions.hold(findings, view.exceptionsFor(pod.getMetadata().getNamespace(),
-        pod.getMetadata().getLabels()), now);
+    // The governing policy replaces pods only for what it looks for itself, and not while an exception holds it.
+    Exceptions.Held held = Exceptions.hold(Findings.namingPolicy(findings, governing.getMetadata().getName()),
+        view.exceptionsFor(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels()), now);
     RemediationOutcome outcome = remediator.remediate(pod, governing, held.actionable());
     if (outcome.action() == RemediationOutcome.Action.None && held.until().isPresent()) {
       // Look again when the exception expires: its findings are then due.

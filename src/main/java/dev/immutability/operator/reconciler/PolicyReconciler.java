@@ -4,7 +4,6 @@ import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.ImmutabilityPolicyStatus;
 import dev.immutability.operator.api.PolicyValidation;
 import dev.immutability.operator.metrics.OperatorMetrics;
-import dev.immutability.operator.recording.PodRecords;
 import dev.immutability.operator.remediation.PodReadiness;
 import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
@@ -69,13 +68,13 @@ public class PolicyReconciler implements Reconciler<ImmutabilityPolicy> {
     }
     List<Pod> selected = view.podsSelectedBy(policy).stream().filter(p -> !PodReadiness.isTerminating(p)).toList();
     String key = Remediator.policyKey(policy);
-    ledger.retainBlocked(key, selected.stream().filter(PodRecords::isDrifted).map(p -> p.getMetadata().getName())
-        .collect(Collectors.toSet()));
+    List<Pod> drifted = PolicyStatusBuilder.driftedFor(policy.getMetadata().getName(), selected);
+    ledger.retainBlocked(key, drifted.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet()));
     ReplacementLedger.Drained drained = ledger.drain(key);
     ImmutabilityPolicyStatus status = PolicyStatusBuilder.build(policy, PolicyValidation.problems(policy.getSpec()),
         selected, drained, ledger.oldestBlocked(key), clock.instant());
     metrics.driftedPods(policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
-        (int) selected.stream().filter(PodRecords::isDrifted).count());
+        drifted.size());
     if (!sameStatus(policy.getStatus(), status)) {
       try {
         ImmutabilityPolicy update = new ImmutabilityPolicy();

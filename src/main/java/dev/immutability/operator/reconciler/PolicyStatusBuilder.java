@@ -29,7 +29,7 @@ final class PolicyStatusBuilder {
     ImmutabilityPolicyStatus previous = Optional.ofNullable(policy.getStatus()).orElseGet(ImmutabilityPolicyStatus::new);
     String name = policy.getMetadata().getName();
     Long generation = policy.getMetadata().getGeneration();
-    List<Pod> drifted = selected.stream().filter(PodRecords::isDrifted).toList();
+    List<Pod> drifted = driftedFor(name, selected);
 
     ImmutabilityPolicyStatus status = new ImmutabilityPolicyStatus();
     status.setObservedGeneration(generation);
@@ -80,6 +80,15 @@ final class PolicyStatusBuilder {
             generation, now);
     status.setConditions(conditions);
     return status;
+  }
+
+  /**
+   * The pods drifted as far as this policy is concerned: with a finding that names it. Another policy's finding on
+   * a pod both select counts for that policy only.
+   */
+  static List<Pod> driftedFor(String policy, List<Pod> selected) {
+    return selected.stream().filter(pod -> PodRecords.isDrifted(pod)
+        && PodRecords.findings(pod).stream().anyMatch(f -> f.policies().contains(policy))).toList();
   }
 
   private static String pendingAction(ImmutabilityPolicySpec spec) {

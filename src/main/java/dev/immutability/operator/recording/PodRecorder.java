@@ -46,6 +46,10 @@ public final class PodRecorder {
         "message", drifted ? "drift found: " + reasons : "the pod is as declared",
         "lastTransitionTime", now.toString());
     // Strategic merge keys pod conditions by type, so the kubelet's own conditions stay untouched.
+    patchStatus(pod, condition);
+  }
+
+  private void patchStatus(Pod pod, Map<String, Object> condition) {
     try {
       client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
           .subresource("status")
@@ -57,6 +61,18 @@ public final class PodRecorder {
         throw e;
       }
     }
+  }
+
+  /** Removes everything the operator keeps on the pod, e.g. once no policy selects it any more. */
+  public void clearRecords(Pod pod) {
+    Map<String, Object> annotations = new HashMap<>();
+    annotations.put(PodRecords.BASELINE_ANNOTATION, null);
+    annotations.put(PodRecords.FINDINGS_ANNOTATION, null);
+    Map<String, Object> labels = new HashMap<>();
+    labels.put(PodRecords.DRIFTED_LABEL, null);
+    patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
+    // Strategic merge's delete directive removes our condition by its type and leaves the kubelet's alone.
+    patchStatus(pod, Map.of("type", PodRecords.CONDITION_TYPE, "$patch", "delete"));
   }
 
   private void patchMetadata(Pod pod, Map<String, Object> metadata) {

@@ -45,6 +45,17 @@ public final class PodRecords {
     return labels != null && "true".equals(labels.get(DRIFTED_LABEL));
   }
 
+  /** Whether anything the operator writes is on the pod: baseline, findings, the drifted label or the condition. */
+  public static boolean hasRecords(Pod pod) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return (annotations != null && (annotations.containsKey(BASELINE_ANNOTATION)
+        || annotations.containsKey(FINDINGS_ANNOTATION)))
+        || (labels != null && labels.containsKey(DRIFTED_LABEL))
+        || (pod.getStatus() != null && pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream().anyMatch(c -> CONDITION_TYPE.equals(c.getType())));
+  }
+
   public static String toJson(Object value) {
     try {
       return JSON.writeValueAsString(value);

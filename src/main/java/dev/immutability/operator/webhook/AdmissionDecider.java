@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  */
 final class AdmissionDecider {
   static final String WRITABLE_VOLUME_PREFIX = "immutability-writable-";
+  private static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 
   private final PolicyLookup lookup;
 
@@ -70,8 +71,10 @@ final class AdmissionDecider {
     if (pod.isEmpty()) {
       return AdmissionDecision.allow();
     }
+    String container = sessionContainer(request, pod.get());
     List<ImmutabilityPolicy> policies = lookup.selecting(request.namespace(), pod.get().getMetadata().getLabels())
-        .stream().filter(p -> watched.test(p.getSpec().getDetect())).toList();
+        .stream().filter(p -> watched.test(p.getSpec().getDetect()))
+        .filter(p -> !p.getSpec().getExclude().getContainers().contains(container)).toList();
     if (policies.isEmpty()) {
       return AdmissionDecision.allow();
     }
@@ -82,8 +85,26 @@ final class AdmissionDecider {
           "running pods are immutable; ship changes as a new image"));
     }
     return AdmissionDecision.allowAndRecord(new AdmissionDecision.Session(kind, request.namespace(), request.name(),
-        request.container(), request.username(), request.command(),
+        container, request.username(), request.command(),
         policies.stream().map(p -> p.getMetadata().getName()).toList()));
+  }
+
+  /**
+   * The container a session goes into. Without one named the API server picks the pod's default container (the
+   * kubectl.kubernetes.io/default-container annotation, else the first), so the same one is meant here.
+   */
+  private static String sessionContainer(AdmissionRequest request, Pod pod) {
+    String named = request.container();
+    if (named != null && !named.isEmpty()) {
+      return named;
+    }
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    String annotated = annotations == null ? null : annotations.get(DEFAULT_CONTAINER_ANNOTATION);
+    if (annotated != null && !annotated.isEmpty()) {
+      return annotated;
+    }
+    List<Container> containers = pod.getSpec() == null ? null : pod.getSpec().getContainers();
+    return containers == null || containers.isEmpty() ? named : containers.get(0).getName();
   }
 
   private AdmissionDecision debugContainer(AdmissionRequest request) {

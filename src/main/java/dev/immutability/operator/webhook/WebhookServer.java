@@ -197,8 +197,8 @@ public final class WebhookServer implements AutoCloseable {
       }
       RuntimeAlert.parse(alert).ifPresentOrElse(parsed -> {
         List<String> policies = lookup.pod(parsed.namespace(), parsed.pod())
-            .map(pod -> lookup.selecting(parsed.namespace(), pod.getMetadata().getLabels()).stream()
-                .map(p -> p.getMetadata().getName()).toList()).orElse(List.of());
+            .map(pod -> parsed.countedBy(lookup.selecting(parsed.namespace(), pod.getMetadata().getLabels())))
+            .orElse(List.of());
         if (!policies.isEmpty()) {
           recorder.record(parsed.namespace(), parsed.pod(), Finding.of(DriftReason.RuntimeDrift, parsed.container(),
               parsed.message(), clock.instant()).withPolicies(policies), DriftReason.RuntimeDrift.name());

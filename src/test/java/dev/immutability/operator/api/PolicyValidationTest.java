@@ -37,4 +37,10 @@ class PolicyValidationTest {
     spec.setImages(List.of(new ImagePin("app", image), new ImagePin("app", image)));
     assertThat(PolicyValidation.problems(spec)).singleElement().asString().contains("app is pinned twice");
   }
+
+  @Test
+  void anExpressionWithoutOperator() {
+    assertThat(PolicyValidation.problems(withExpression(null, "web"))).singleElement().asString()
+        .contains("matchExpressions[0]", "needs an operator");
+  }
 }

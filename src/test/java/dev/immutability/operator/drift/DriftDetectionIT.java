@@ -155,7 +155,7 @@ class DriftDetectionIT extends OperatorTestBase {
         .endContainer().build());
     Pod pod = workloads.awaitBaselines("config", 1).get(0);
     assertThat(PodRecords.baseline(pod).orElseThrow().configs()).containsOnlyKeys(
-        "ConfigMap/cm-vol", "ConfigMap/cm-proj", "ConfigMap/cm-key", "Secret/secret-env");
+        "ConfigMap/cm-vol", "ConfigMap/cm-proj", "ConfigMap/cm-key[k]", "Secret/secret-env");
     assertThat(pod.getMetadata().getAnnotations().toString()).doesNotContain("hunter2", "aHVudGVyMg");
 
     List<String> expected = List.of("ConfigMap cm-vol changed", "ConfigMap cm-proj changed",

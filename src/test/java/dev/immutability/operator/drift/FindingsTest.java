@@ -58,4 +58,27 @@ class FindingsTest {
     Finding earlier = Finding.of(DriftReason.ExecSession, "app", "sh", EARLY);
     assertThat(Findings.merge(List.of(earlier), List.of(later))).containsExactly(earlier, later);
   }
+
+  @Test
+  void namesOfPoliciesThatNoLongerSelectThePodAreDroppedAndSoAreTheirOnlyFindings() {
+    Finding shared = image(EARLY, "a").withPolicies(List.of("b"));
+    Finding onlyB = Finding.of(DriftReason.ExecSession, "app", "alice ran [sh]", EARLY).withPolicies(List.of("b"));
+    assertThat(Findings.retainPolicies(List.of(shared, onlyB), List.of("a"))).singleElement().satisfies(f -> {
+      assertThat(f.key()).isEqualTo(shared.key());
+      assertThat(f.policies()).containsExactly("a");
+      assertThat(f.detectedAt()).isEqualTo(EARLY);
+    });
+    assertThat(Findings.retainPolicies(List.of(shared, onlyB), List.of("a", "b"))).containsExactly(shared, onlyB);
+    assertThat(Findings.retainPolicies(List.of(shared, onlyB), List.of())).isEmpty();
+  }
+
+  @Test
+  void theFindingsNamingAPolicyAreTheDriftItLooksFor() {
+    Finding byA = image(EARLY, "a");
+    Finding byB = Finding.of(DriftReason.ConfigChanged, "app", "ConfigMap c changed", EARLY).withPolicies(List.of("b"));
+    Finding byBoth = Finding.of(DriftReason.ExecSession, "app", "alice ran [sh]", EARLY)
+        .withPolicies(List.of("a", "b"));
+    assertThat(Findings.namingPolicy(List.of(byA, byB, byBoth), "b")).containsExactly(byB, byBoth);
+    assertThat(Findings.namingPolicy(List.of(byA, byB, byBoth), "c")).isEmpty();
+  }
 }

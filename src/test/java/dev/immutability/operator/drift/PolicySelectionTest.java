@@ -1,5 +1,6 @@
 package dev.immutability.operator.drift;
 
+import dev.immutability.operator.api.ImagePin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.immutability.operator.api.ImmutabilityPolicy;
@@ -80,5 +81,29 @@ class PolicySelectionTest {
     ImmutabilityPolicy b = policy("b", Mode.Audit);
     ImmutabilityPolicy a = policy("a", Mode.Audit);
     assertThat(PolicySelection.selecting(List.of(b, other, a), WEB)).containsExactly(a, b);
+  }
+
+  @Test
+  void aPolicyWithProblemsNeverActs() {
+    ImmutabilityPolicy sound = policy("sound", Mode.Audit);
+    ImmutabilityPolicy pinnedTwice = policy("pinned-twice", Mode.Enforce);
+    String image = "nginx@sha256:" + "a".repeat(64);
+    pinnedTwice.getSpec().setImages(List.of(new ImagePin("app", image), new ImagePin("app", image)));
+    ImmutabilityPolicy existsWithValues = policy("exists-with-values", Mode.Remediate);
+    existsWithValues.getSpec().setSelector(selector().addToMatchLabels("app", "web").addNewMatchExpression()
+        .withKey("tier").withOperator("Exists").withValues("front").endMatchExpression().build());
+    assertThat(PolicySelection.matches(existsWithValues.getSpec().getSelector(), WEB)).as("its selector matches")
+        .isTrue();
+    assertThat(PolicySelection.selecting(List.of(sound, pinnedTwice, existsWithValues), WEB)).containsExactly(sound);
+  }
+
+  @Test
+  void anExpressionWithoutOperatorMatchesNothingAndThrowsNothing() {
+    LabelSelector noOperator = selector().addNewMatchExpression().withKey("app").withValues("web")
+        .endMatchExpression().build();
+    assertThat(PolicySelection.matches(noOperator, WEB)).isFalse();
+    ImmutabilityPolicy policy = policy("no-operator", Mode.Audit);
+    policy.getSpec().setSelector(noOperator);
+    assertThat(PolicySelection.selecting(List.of(policy), WEB)).isEmpty();
   }
 }

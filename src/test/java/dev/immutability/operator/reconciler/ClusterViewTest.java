@@ -3,6 +3,7 @@ package dev.immutability.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.immutability.operator.drift.TestPods;
+import dev.immutability.operator.recording.PodRecords;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -36,5 +37,22 @@ class ClusterViewTest {
     assertThat(ClusterView.ownerIndexKeys(owned)).containsExactly("rs-uid");
     assertThat(ClusterView.ownerIndexKeys(TestPods.pod())).isEmpty();
     assertThat(ClusterView.controllerOf(TestPods.pod())).isEmpty();
+  }
+
+  @Test
+  void aPodReadingSingleKeysIsIndexedUnderTheWholeObject() {
+    Pod pod = TestPods.running().editSpec().editContainer(0).addNewEnv().withName("A").withNewValueFrom()
+        .withNewConfigMapKeyRef().withName("app").withKey("a").endConfigMapKeyRef().endValueFrom().endEnv()
+        .endContainer().endSpec().build();
+    assertThat(ClusterView.configIndexKeys(pod)).containsExactly(ClusterView.configIndexKey(new ConfigMapBuilder()
+        .withNewMetadata().withName("app").withNamespace("shop").endMetadata().build()));
+  }
+
+  @Test
+  void onlyPodsCarryingRecordsAreIndexedForCleanUp() {
+    assertThat(ClusterView.recordsIndexKeys(TestPods.pod())).isEmpty();
+    Pod recorded = TestPods.running().editMetadata().addToAnnotations(PodRecords.BASELINE_ANNOTATION, "{}")
+        .endMetadata().build();
+    assertThat(ClusterView.recordsIndexKeys(recorded)).containsExactly("shop");
   }
 }

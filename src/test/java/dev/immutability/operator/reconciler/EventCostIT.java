@@ -3,6 +3,7 @@ package dev.immutability.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.recording.PodRecords;
@@ -20,9 +21,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** A ConfigMap event evaluates the pods that consume it, not every pod the policy selects. */
+/**
+ * An event evaluates the pods it concerns: a ConfigMap's its consumers, not every pod the policy selects; a
+ * policy's status write none at all.
+ */
 class EventCostIT extends OperatorTestBase {
   private static final int CROWD = 30;
+  private static final int QUIET = 8;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static long evaluations() throws Exception {
@@ -31,6 +36,40 @@ class EventCostIT extends OperatorTestBase {
     Matcher matcher = Pattern.compile("(?m)^immutability_pod_evaluations_total ([0-9.E+]+)$").matcher(metrics);
     assertThat(matcher.find()).isTrue();
     return (long) Double.parseDouble(matcher.group(1));
+  }
+
+  private static void awaitSettled() {
+    AtomicLong last = new AtomicLong(-1);
+    await("evaluations settle").atMost(Workloads.TIMEOUT).pollInterval(Duration.ofSeconds(2))
+        .until(() -> last.getAndSet(evaluations()) == last.get());
+  }
+
+  @Test
+  void aPolicysStatusWriteEvaluatesNoPod() throws Exception {
+    workloads.policy("quiet", "quiet", Mode.Audit, spec -> {});
+    workloads.deployment("quiet", QUIET, Workloads.nginx().build());
+    String marker = workloads.awaitBaselines("quiet", QUIET).get(0).getMetadata().getName();
+    await("status written").atMost(Workloads.TIMEOUT).until(() -> workloads.policy("quiet").getStatus() != null);
+    awaitSettled();
+    long before = evaluations();
+
+    // A status-only write, as the operator makes itself; its own resync then writes the true count back.
+    client.resources(ImmutabilityPolicy.class).inNamespace(cluster.namespace()).withName("quiet").editStatus(p -> {
+      p.getStatus().setDriftedPods(QUIET);
+      return p;
+    });
+    await("status rewritten").atMost(Workloads.TIMEOUT)
+        .until(() -> workloads.policy("quiet").getStatus().getDriftedPods() == 0);
+    // A later pod event: once its finding is recorded, the status events before it have been processed.
+    workloads.editImage(marker, "nginx:1.28");
+    await().atMost(Workloads.TIMEOUT).until(() -> PodRecords.findings(workloads.pod(marker)).stream()
+        .anyMatch(f -> f.reason() == DriftReason.ImageChanged));
+    long spent = evaluations() - before;
+
+    // The marker's edit and the writes that follow it on the pod; each status write re-evaluating the policy's
+    // pods would cost QUIET more.
+    assertThat(spent).as("evaluations for three status writes and one image edit among %d pods", QUIET)
+        .isPositive().isLessThan(QUIET);
   }
 
   @Test
@@ -45,9 +84,7 @@ class EventCostIT extends OperatorTestBase {
     workloads.awaitBaselines("crowd", CROWD);
     Pod consumer = workloads.awaitBaselines("consumer", 1).get(0);
 
-    AtomicLong last = new AtomicLong(-1);
-    await("evaluations settle").atMost(Workloads.TIMEOUT).pollInterval(Duration.ofSeconds(2))
-        .until(() -> last.getAndSet(evaluations()) == last.get());
+    awaitSettled();
     long before = evaluations();
 
     client.configMaps().inNamespace(cluster.namespace()).withName("cfg").edit(cm -> {

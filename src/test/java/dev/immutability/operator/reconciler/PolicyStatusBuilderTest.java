@@ -167,4 +167,28 @@ class PolicyStatusBuilderTest {
     assertThat(PolicyStatusBuilder.build(policy(Mode.Audit), List.of(), List.of(pod), NOTHING, Optional.empty(), T1)
         .getRecentFindings()).isEmpty();
   }
+
+  @Test
+  void anotherPolicysFindingOnAPodBothSelectIsNotThisPolicysDrift() {
+    Finding theirs = Finding.of(DriftReason.ImageChanged, "app", "image moved", T0).withPolicies(List.of("other"));
+    Pod driftedForOther = TestPods.running().editMetadata().withName("web-2")
+        .addToLabels(PodRecords.DRIFTED_LABEL, "true")
+        .addToAnnotations(PodRecords.FINDINGS_ANNOTATION, PodRecords.toJson(List.of(theirs))).endMetadata().build();
+    List<Pod> selected = List.of(drifted("web-1", T0), driftedForOther);
+
+    ImmutabilityPolicyStatus status = PolicyStatusBuilder.build(policy(Mode.Remediate), List.of(), selected, NOTHING,
+        Optional.empty(), T1);
+
+    assertThat(status.getMatchedPods()).isEqualTo(2);
+    assertThat(status.getDriftedPods()).isEqualTo(1);
+    assertThat(condition(status, "Compliant").getMessage()).isEqualTo("1 of 2 pod(s) drifted");
+    assertThat(status.getRecentFindings()).extracting(RecentFinding::getPod).containsExactly("web-1");
+    assertThat(PolicyStatusBuilder.driftedFor("other", selected)).extracting(p -> p.getMetadata().getName())
+        .containsExactly("web-2");
+
+    ImmutabilityPolicyStatus onlyTheirs = PolicyStatusBuilder.build(policy(Mode.Remediate), List.of(),
+        List.of(driftedForOther), NOTHING, Optional.empty(), T1);
+    assertThat(onlyTheirs.getDriftedPods()).isZero();
+    assertThat(condition(onlyTheirs, "Compliant").getStatus()).isEqualTo("True");
+  }
 }

@@ -58,4 +58,18 @@ class PodRecordsTest {
     Pod drifted = TestPods.running().editMetadata().addToLabels(PodRecords.DRIFTED_LABEL, "true").endMetadata().build();
     assertThat(PodRecords.isDrifted(drifted)).isTrue();
   }
+
+  @Test
+  void anyOfTheOperatorsRecordsCounts() {
+    assertThat(PodRecords.hasRecords(TestPods.pod())).isFalse();
+    assertThat(PodRecords.hasRecords(annotated(PodRecords.BASELINE_ANNOTATION, "{}"))).isTrue();
+    assertThat(PodRecords.hasRecords(annotated(PodRecords.FINDINGS_ANNOTATION, "[]"))).isTrue();
+    assertThat(PodRecords.hasRecords(annotated("other.io/annotation", "x"))).isFalse();
+    assertThat(PodRecords.hasRecords(TestPods.running().editMetadata().addToLabels(PodRecords.DRIFTED_LABEL, "true")
+        .endMetadata().build())).isTrue();
+    assertThat(PodRecords.hasRecords(TestPods.running().editStatus().addNewCondition()
+        .withType(PodRecords.CONDITION_TYPE).withStatus("True").endCondition().endStatus().build())).isTrue();
+    assertThat(PodRecords.hasRecords(TestPods.running().editStatus().addNewCondition()
+        .withType("Ready").withStatus("True").endCondition().endStatus().build())).isFalse();
+  }
 }

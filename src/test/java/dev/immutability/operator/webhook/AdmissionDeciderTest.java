@@ -197,4 +197,48 @@ class AdmissionDeciderTest {
   private static Map<String, Object> readTreeMap(String json) {
     return JSON.convertValue(readTree(json), Map.class);
   }
+
+  private static AdmissionRequest session(String subResource, String container) {
+    Map<String, Object> options = container == null ? Map.of("kind", "PodExecOptions", "command", List.of("sh"))
+        : Map.of("kind", "PodExecOptions", "container", container, "command", List.of("sh"));
+    return request("CONNECT", "pods", subResource, "web-1", options);
+  }
+
+  private AdmissionDecider withSidecar(String defaultContainer) {
+    PodBuilder pod = TestPods.running().editSpec().addNewContainer().withName("istio-proxy").withImage("proxy")
+        .endContainer().endSpec();
+    if (defaultContainer != null) {
+      pod.editMetadata().addToAnnotations("kubectl.kubernetes.io/default-container", defaultContainer).endMetadata();
+    }
+    return new AdmissionDecider(new FakePolicyLookup(List.of(pod.build()), policies));
+  }
+
+  @Test
+  void aSessionInAnExcludedContainerIsNeitherRecordedNorDenied() {
+    policy("audit", Mode.Audit, p -> p.getSpec().getExclude().setContainers(List.of("istio-proxy")));
+    policy("locked", Mode.Enforce, p -> p.getSpec().getExclude().setContainers(List.of("istio-proxy")));
+    AdmissionDecider decider = withSidecar(null);
+    assertThat(decider.validate(session("exec", "istio-proxy"))).isEqualTo(AdmissionDecision.allow());
+    assertThat(decider.validate(session("attach", "istio-proxy"))).isEqualTo(AdmissionDecision.allow());
+    assertThat(decider.validate(session("exec", "app")).allowed()).as("the other container").isFalse();
+  }
+
+  @Test
+  void aContainerOnlySomePoliciesExcludeIsJudgedByTheOthers() {
+    policy("mesh-aware", Mode.Enforce, p -> p.getSpec().getExclude().setContainers(List.of("istio-proxy")));
+    policy("watcher", Mode.Audit, p -> { });
+    AdmissionDecision decision = withSidecar(null).validate(session("exec", "istio-proxy"));
+    assertThat(decision.allowed()).isTrue();
+    assertThat(decision.session().policies()).containsExactly("watcher");
+    assertThat(decision.session().container()).isEqualTo("istio-proxy");
+  }
+
+  @Test
+  void aSessionNamingNoContainerGoesIntoThePodsDefaultContainer() {
+    policy("audit", Mode.Audit, p -> p.getSpec().getExclude().setContainers(List.of("istio-proxy")));
+    AdmissionDecision first = withSidecar(null).validate(session("exec", null));
+    assertThat(first.session().container()).as("the first container").isEqualTo("app");
+    assertThat(withSidecar("istio-proxy").validate(session("exec", null))).as("the annotated default, excluded")
+        .isEqualTo(AdmissionDecision.allow());
+  }
 }

@@ -3,6 +3,7 @@ package dev.immutability.operator.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.immutability.operator.api.AlertPriority;
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.api.RecentFinding;
 import dev.immutability.operator.drift.DriftReason;
@@ -14,8 +15,8 @@ import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -177,27 +178,95 @@ class WebhookIT extends OperatorTestBase {
         .hasSize(2).allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
   }
 
+  private static String falcoAlert(String pod, String rule, String priority) {
+    return """
+        {"output":"Shell spawned in a container","priority":"%s","rule":"%s",
+         "time":"2026-01-01T00:00:00Z","output_fields":{"k8s.ns.name":"%s","k8s.pod.name":"%s","container.name":"nginx"}}
+        """.formatted(priority, rule, cluster.namespace(), pod);
+  }
+
+  private static HttpResponse<String> postRuntimeEvent(String alert, String token) throws Exception {
+    URI uri = URI.create("https://127.0.0.1:" + operator.webhookAddress().getPort() + "/runtime-events");
+    return Tls.trustingClient().send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString(alert)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void falcoAlertsAreRecordedAsRuntimeDriftWithTheSharedToken() throws Exception {
     workloads.policy("runtime", "runtime", Mode.Audit, spec -> {});
     workloads.deployment("runtime", 1, Workloads.nginx().build());
     String pod = workloads.awaitBaselines("runtime", 1).get(0).getMetadata().getName();
-    String alert = """
-        {"output":"Shell spawned in a container","priority":"Notice","rule":"Terminal shell in container",
-         "time":"2026-01-01T00:00:00Z","output_fields":{"k8s.ns.name":"%s","k8s.pod.name":"%s","container.name":"nginx"}}
-        """.formatted(cluster.namespace(), pod);
-    HttpClient http = Tls.trustingClient();
-    URI uri = URI.create("https://127.0.0.1:" + operator.webhookAddress().getPort() + "/runtime-events");
+    String alert = falcoAlert(pod, "Terminal shell in container", "Warning");
 
-    HttpResponse<String> wrongToken = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer nope")
-        .POST(HttpRequest.BodyPublishers.ofString(alert)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(wrongToken.statusCode()).isEqualTo(401);
-    HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + OperatorHarness.RUNTIME_EVENTS_TOKEN)
-        .POST(HttpRequest.BodyPublishers.ofString(alert)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(postRuntimeEvent(alert, "nope").statusCode()).isEqualTo(401);
+    HttpResponse<String> accepted = postRuntimeEvent(alert, OperatorHarness.RUNTIME_EVENTS_TOKEN);
     assertThat(accepted.statusCode()).isEqualTo(202);
     assertThat(accepted.body()).contains("\"recorded\":true");
 
     await().atMost(Workloads.TIMEOUT).until(() -> PodRecords.findings(workloads.pod(pod)).stream()
         .anyMatch(f -> f.reason() == DriftReason.RuntimeDrift && f.message().contains("Terminal shell in container")));
+  }
+
+  @Test
+  void falcoAlertsOfAllowedRulesOrBelowTheMinimumPriorityAreNotDrift() throws Exception {
+    workloads.policy("falco", "falco", Mode.Audit, spec -> {
+      spec.getRuntime().setAllowedRules(List.of("Expected at start"));
+      spec.getRuntime().setMinimumPriority(AlertPriority.Error);
+    });
+    workloads.deployment("falco", 1, Workloads.nginx().build());
+    String pod = workloads.awaitBaselines("falco", 1).get(0).getMetadata().getName();
+    String token = OperatorHarness.RUNTIME_EVENTS_TOKEN;
+
+    assertThat(postRuntimeEvent(falcoAlert(pod, "Expected at start", "Critical"), token).body())
+        .as("an allowed rule").contains("\"recorded\":false");
+    assertThat(postRuntimeEvent(falcoAlert(pod, "Write below etc", "Warning"), token).body())
+        .as("below the minimum priority").contains("\"recorded\":false");
+    assertThat(postRuntimeEvent(falcoAlert(pod, "Write below etc", "Critical"), token).body())
+        .contains("\"recorded\":true");
+
+    await().atMost(Workloads.TIMEOUT).until(() -> PodRecords.findings(workloads.pod(pod)).stream()
+        .anyMatch(f -> f.reason() == DriftReason.RuntimeDrift));
+    assertThat(PodRecords.findings(workloads.pod(pod))).filteredOn(f -> f.reason() == DriftReason.RuntimeDrift)
+        .extracting(Finding::message).singleElement().asString().contains("Write below etc", "Critical");
+  }
+
+  @Test
+  void enforceModeAllowsSessionsInExcludedContainers() {
+    workloads.policy("mesh-locked", "mesh-locked", Mode.Enforce,
+        spec -> spec.getExclude().setContainers(List.of("sidecar")));
+    workloads.deployment("mesh-locked", 1, withSidecar());
+    String pod = workloads.awaitBaselines("mesh-locked", 1).get(0).getMetadata().getName();
+
+    untilRefused("denies exec", "exec", pod, "-c", "nginx", "--", "sh");
+    LocalCluster.Result sidecar = kubectl("exec", pod, "-c", "sidecar", "--", "sh");
+    assertThat(sidecar.output()).doesNotContain("denies", "immutability policy");
+    assertThat(untilRefused("denies attach", "attach", pod, "-c", "nginx")).contains("mesh-locked");
+    assertThat(kubectl("attach", pod, "-c", "sidecar", "--pod-running-timeout=2s").output())
+        .doesNotContain("denies", "immutability policy");
+  }
+
+  @Test
+  void sessionsInExcludedContainersAreNotRecorded() {
+    workloads.policy("mesh-audit", "mesh-audit", Mode.Audit,
+        spec -> spec.getExclude().setContainers(List.of("sidecar")));
+    workloads.deployment("mesh-audit", 1, withSidecar());
+    String pod = workloads.awaitBaselines("mesh-audit", 1).get(0).getMetadata().getName();
+    untilRecorded(pod, DriftReason.ExecSession, "exec", pod, "-c", "nginx", "--", "cat", "/etc/hostname");
+
+    kubectl("exec", pod, "-c", "sidecar", "--", "cat", "/etc/passwd");
+    // Sessions are recorded in the order the webhook sees them: this later one shows the sidecar's was passed over.
+    await("a later session recorded").atMost(Workloads.TIMEOUT).pollInterval(Duration.ofSeconds(2)).until(() -> {
+      if (PodRecords.findings(workloads.pod(pod)).stream().anyMatch(f -> f.message().contains("/etc/os-release"))) {
+        return true;
+      }
+      kubectl("exec", pod, "-c", "nginx", "--", "cat", "/etc/os-release");
+      return false;
+    });
+    assertThat(PodRecords.findings(workloads.pod(pod))).filteredOn(f -> f.reason() == DriftReason.ExecSession)
+        .extracting(Finding::container).containsOnly("nginx");
+  }
+
+  private static PodSpec withSidecar() {
+    return Workloads.nginx().addNewContainer().withName("sidecar").withImage("busybox:1.36").endContainer().build();
   }
 }
