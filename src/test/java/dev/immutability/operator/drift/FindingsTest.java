@@ -81,4 +81,14 @@ class FindingsTest {
     assertThat(Findings.namingPolicy(List.of(byA, byB, byBoth), "b")).containsExactly(byB, byBoth);
     assertThat(Findings.namingPolicy(List.of(byA, byB, byBoth), "c")).isEmpty();
   }
+
+  @Test
+  void aSessionHeardUnauthenticatedStaysSoWhenItsPoliciesAreNarrowed() {
+    Finding session = Finding.of(DriftReason.ExecSession, "app", "alice ran [sh]", Instant.parse("2026-01-01T00:00:00Z"))
+        .withPolicies(List.of("a", "b")).heardUnauthenticated();
+    assertThat(Findings.retainPolicies(List.of(session), List.of("a"))).singleElement().satisfies(f -> {
+      assertThat(f.policies()).containsExactly("a");
+      assertThat(f.unauthenticated()).isTrue();
+    });
+  }
 }
