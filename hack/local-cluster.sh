@@ -302,8 +302,18 @@ up() {
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
     --controllers '*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-route'
   start kube-scheduler --kubeconfig "$KUBECONFIG_FILE" --leader-elect=false --secure-port 0
+  # kubectl exec into a kwok pod runs the command on this machine, as nobody in /tmp, so exec really completes
+  # (and kubectl prints what admission answered, warnings included).
+  cat > "$STATE_DIR/kwok-exec.yaml" <<EXEC
+kind: ClusterExec
+apiVersion: kwok.x-k8s.io/v1alpha1
+metadata: {name: local-exec}
+spec:
+  execs:
+  - local: {workDir: /tmp, securityContext: {runAsUser: 65534, runAsGroup: 65534}}
+EXEC
   # Node addresses point at kwok's own server on loopback, so exec/attach/logs never leave this machine.
-  start kwok --kubeconfig "$KUBECONFIG_FILE" --config "$BIN_DIR/kwok-stages.yaml" \
+  start kwok --kubeconfig "$KUBECONFIG_FILE" --config "$BIN_DIR/kwok-stages.yaml,$STATE_DIR/kwok-exec.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --node-ip 127.0.0.1 --node-port "$KWOK_PORT" --server-address "127.0.0.1:$KWOK_PORT" \
     --cidr 10.244.0.0/16

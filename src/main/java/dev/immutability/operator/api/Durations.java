@@ -28,4 +28,26 @@ public final class Durations {
     }
     return total;
   }
+
+  /** The shortest text {@link #parse} reads back as the same duration, e.g. 90s, 10m, 1h30m. */
+  public static String format(Duration duration) {
+    StringBuilder text = new StringBuilder();
+    long hours = duration.toHours();
+    long minutes = duration.toMinutesPart();
+    long seconds = duration.toSecondsPart();
+    long millis = duration.toMillisPart();
+    if (hours > 0) {
+      text.append(hours).append('h');
+    }
+    if (minutes > 0) {
+      text.append(minutes).append('m');
+    }
+    if (seconds > 0) {
+      text.append(seconds).append('s');
+    }
+    if (millis > 0) {
+      text.append(millis).append("ms");
+    }
+    return text.length() == 0 ? "0s" : text.toString();
+  }
 }

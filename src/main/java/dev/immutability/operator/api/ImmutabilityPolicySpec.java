@@ -48,6 +48,11 @@ public class ImmutabilityPolicySpec {
   @Default("{}")
   private RuntimeAlerts runtime = new RuntimeAlerts();
 
+  @Default("{}")
+  @JsonPropertyDescription("In Enforce mode, users and groups still allowed to exec, attach and add debug containers "
+      + "(break-glass): their sessions are recorded and the pod is replaced after the exec grace period.")
+  private BreakGlass breakGlass = new BreakGlass();
+
   @Size(max = 16)
   @JsonPropertyDescription("Owner kinds whose controllers update pods in place (e.g. CloneSet): an image such an "
       + "owner writes into a pod is not drift. Kinds the operator does not know are compared with the pod's baseline.")
@@ -115,6 +120,14 @@ public class ImmutabilityPolicySpec {
 
   public void setRuntime(RuntimeAlerts runtime) {
     this.runtime = runtime;
+  }
+
+  public BreakGlass getBreakGlass() {
+    return breakGlass;
+  }
+
+  public void setBreakGlass(BreakGlass breakGlass) {
+    this.breakGlass = breakGlass;
   }
 
   public List<String> getOwnersUpdatingInPlace() {

@@ -1,14 +1,22 @@
 package dev.immutability.operator.webhook;
 
 import dev.immutability.operator.api.Detect;
+import dev.immutability.operator.api.Durations;
+import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.api.RootFilesystem;
+import dev.immutability.operator.api.Strategy;
+import dev.immutability.operator.drift.DriftReason;
+import dev.immutability.operator.drift.PolicySelection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,17 +37,20 @@ final class AdmissionDecider {
   private static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 
   private final PolicyLookup lookup;
+  private final Clock clock;
 
-  AdmissionDecider(PolicyLookup lookup) {
+  AdmissionDecider(PolicyLookup lookup, Clock clock) {
     this.lookup = lookup;
+    this.clock = clock;
   }
 
-  AdmissionDecision validate(AdmissionRequest request) {
+  /** @param authenticated the request came with the API server's client certificate */
+  AdmissionDecision validate(AdmissionRequest request, boolean authenticated) {
     if (request.is("CONNECT", "pods", "exec")) {
-      return session(request, "exec", Detect::isExec);
+      return session(request, "exec", DriftReason.ExecSession, Detect::isExec, authenticated);
     }
     if (request.is("CONNECT", "pods", "attach")) {
-      return session(request, "attach", Detect::isAttach);
+      return session(request, "attach", DriftReason.AttachSession, Detect::isAttach, authenticated);
     }
     if (request.is("UPDATE", "pods", "ephemeralcontainers")) {
       return debugContainer(request);
@@ -66,27 +77,37 @@ final class AdmissionDecider {
     return AdmissionDecision.patch(readOnlyPatch(pod, excluded, List.copyOf(writablePaths)));
   }
 
-  private AdmissionDecision session(AdmissionRequest request, String kind, Predicate<Detect> watched) {
+  private AdmissionDecision session(AdmissionRequest request, String kind, DriftReason reason,
+      Predicate<Detect> watched, boolean authenticated) {
     Optional<Pod> pod = lookup.pod(request.namespace(), request.name());
     if (pod.isEmpty()) {
       return AdmissionDecision.allow();
     }
     String container = sessionContainer(request, pod.get());
-    List<ImmutabilityPolicy> policies = lookup.selecting(request.namespace(), pod.get().getMetadata().getLabels())
+    Map<String, String> labels = pod.get().getMetadata().getLabels();
+    List<ImmutabilityPolicy> policies = lookup.selecting(request.namespace(), labels)
         .stream().filter(p -> watched.test(p.getSpec().getDetect()))
         .filter(p -> !p.getSpec().getExclude().getContainers().contains(container)).toList();
     if (policies.isEmpty()) {
       return AdmissionDecision.allow();
     }
+    Optional<ImmutabilityException> exception = activeException(request.namespace(), labels, reason);
     Optional<ImmutabilityPolicy> enforcing = policies.stream().filter(p -> p.getSpec().getMode() == Mode.Enforce)
         .findFirst();
+    String admittedBy = "";
     if (enforcing.isPresent()) {
-      return AdmissionDecision.deny(refusal(enforcing.get(), kind + " into pod " + request.name(),
-          "running pods are immutable; ship changes as a new image"));
+      Optional<String> breakGlass = breakGlass(enforcing.get(), request);
+      if (breakGlass.isEmpty() && exception.isEmpty()) {
+        return AdmissionDecision.deny(refusal(enforcing.get(), kind + " into pod " + request.name(),
+            "running pods are immutable; ship changes as a new image"));
+      }
+      admittedBy = breakGlass.map(who -> "break-glass for " + who + "; ")
+          .orElseGet(() -> "exception " + exception.get().getMetadata().getName() + "; ");
     }
+    List<String> names = policies.stream().map(p -> p.getMetadata().getName()).toList();
     return AdmissionDecision.allowAndRecord(new AdmissionDecision.Session(kind, request.namespace(), request.name(),
-        container, request.username(), request.command(),
-        policies.stream().map(p -> p.getMetadata().getName()).toList()));
+        container, request.username(), request.command(), names),
+        admittedBy + outlook(kind, PolicySelection.governing(policies).orElseThrow(), exception, authenticated));
   }
 
   /**
@@ -107,16 +128,57 @@ final class AdmissionDecider {
     return containers == null || containers.isEmpty() ? named : containers.get(0).getName();
   }
 
+  /** What the user is told will happen to the pod, as kubectl prints it: "Warning: ...". */
+  private static String outlook(String kind, ImmutabilityPolicy governing, Optional<ImmutabilityException> exception,
+      boolean authenticated) {
+    String recorded = kind + " recorded by policy " + governing.getMetadata().getName();
+    var remediation = governing.getSpec().getRemediation();
+    boolean replaces = governing.getSpec().getMode().replacesPods() && remediation.getStrategy() != Strategy.None
+        && !remediation.isDryRun() && (authenticated || remediation.isReplaceOnUnauthenticatedSessions());
+    if (!replaces) {
+      return recorded + "; this pod is not replaced for it";
+    }
+    if (exception.isPresent()) {
+      return recorded + "; excepted by " + exception.get().getMetadata().getName() + " until "
+          + exception.get().getSpec().getExpiresAt() + ", then this pod will be replaced";
+    }
+    Duration grace = remediation.execGrace();
+    return recorded + "; this pod will be replaced " + (grace.isZero() ? "now" : "in " + Durations.format(grace));
+  }
+
+  private static Optional<String> breakGlass(ImmutabilityPolicy policy, AdmissionRequest request) {
+    return policy.getSpec().getBreakGlass() == null ? Optional.empty()
+        : policy.getSpec().getBreakGlass().admits(request.username(), request.groups());
+  }
+
+  private Optional<ImmutabilityException> activeException(String namespace, Map<String, String> labels,
+      DriftReason reason) {
+    Instant now = clock.instant();
+    return lookup.exceptions(namespace, labels).stream().filter(e -> e.getSpec().covers(reason.name(), now))
+        .findFirst();
+  }
+
   private AdmissionDecision debugContainer(AdmissionRequest request) {
     Optional<Pod> pod = lookup.pod(request.namespace(), request.name());
     Map<String, String> labels = pod.map(p -> p.getMetadata().getLabels()).orElseGet(() -> podOf(request)
         .getMetadata().getLabels());
-    return lookup.selecting(request.namespace(), labels).stream()
+    Optional<ImmutabilityPolicy> enforcing = lookup.selecting(request.namespace(), labels).stream()
         .filter(p -> p.getSpec().getMode() == Mode.Enforce && p.getSpec().getDetect().isEphemeralContainers())
-        .findFirst()
-        .map(p -> AdmissionDecision.deny(refusal(p, "adding a debug container to pod " + request.name(),
-            "running pods are immutable")))
-        .orElseGet(AdmissionDecision::allow);
+        .findFirst();
+    if (enforcing.isEmpty()) {
+      return AdmissionDecision.allow();
+    }
+    Optional<String> breakGlass = breakGlass(enforcing.get(), request);
+    if (breakGlass.isPresent()) {
+      return AdmissionDecision.allowWithWarning("debug container allowed by break-glass for " + breakGlass.get()
+          + "; it is drift: policy " + enforcing.get().getMetadata().getName() + " replaces this pod");
+    }
+    Optional<ImmutabilityException> exception = activeException(request.namespace(), labels,
+        DriftReason.EphemeralContainer);
+    return exception.map(e -> AdmissionDecision.allowWithWarning("debug container allowed by exception "
+            + e.getMetadata().getName() + " until " + e.getSpec().getExpiresAt()))
+        .orElseGet(() -> AdmissionDecision.deny(refusal(enforcing.get(), "adding a debug container to pod "
+            + request.name(), "running pods are immutable")));
   }
 
   private AdmissionDecision readOnlyRootFilesystem(AdmissionRequest request) {

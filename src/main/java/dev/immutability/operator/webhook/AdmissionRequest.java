@@ -9,7 +9,7 @@ import java.util.List;
  * missing what a decision needs is refused with a message instead of an exception.
  */
 record AdmissionRequest(String uid, String operation, String resource, String subResource, String namespace,
-    String name, String username, boolean dryRun, JsonNode object) {
+    String name, String username, List<String> groups, boolean dryRun, JsonNode object) {
 
   static final String API_VERSION = "admission.k8s.io/v1";
 
@@ -35,7 +35,8 @@ record AdmissionRequest(String uid, String operation, String resource, String su
     }
     return new AdmissionRequest(uid, operation, text(request.path("resource"), "resource"),
         text(request, "subResource"), text(request, "namespace"), text(request, "name"),
-        text(request.path("userInfo"), "username"), request.path("dryRun").asBoolean(false), request.path("object"));
+        text(request.path("userInfo"), "username"), texts(request.path("userInfo").path("groups")),
+        request.path("dryRun").asBoolean(false), request.path("object"));
   }
 
   /** The uid of a review, if it has one, so even an error answer can name the request. */
@@ -56,6 +57,16 @@ record AdmissionRequest(String uid, String operation, String resource, String su
     List<String> command = new ArrayList<>();
     object.path("command").forEach(part -> command.add(part.asText()));
     return command;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(value -> {
+      if (value.isTextual()) {
+        values.add(value.asText());
+      }
+    });
+    return List.copyOf(values);
   }
 
   private static String text(JsonNode node, String field) {

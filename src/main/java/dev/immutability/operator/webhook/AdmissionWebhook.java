@@ -1,5 +1,6 @@
 package dev.immutability.operator.webhook;
 
+import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.config.WebhookSettings;
 import dev.immutability.operator.metrics.OperatorMetrics;
@@ -105,6 +106,11 @@ public final class AdmissionWebhook implements AutoCloseable {
       @Override
       public List<ImmutabilityPolicy> selecting(String namespace, Map<String, String> labels) {
         return view.policiesSelecting(namespace, labels);
+      }
+
+      @Override
+      public List<ImmutabilityException> exceptions(String namespace, Map<String, String> labels) {
+        return view.exceptionsFor(namespace, labels);
       }
     };
   }

@@ -1,5 +1,6 @@
 package dev.immutability.operator.webhook;
 
+import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
@@ -12,4 +13,9 @@ interface PolicyLookup {
 
   /** Policies of the namespace whose selector matches the labels, sorted by name. */
   List<ImmutabilityPolicy> selecting(String namespace, Map<String, String> labels);
+
+  /** Exceptions of the namespace whose selector matches the labels, expired or not; none where none are cached. */
+  default List<ImmutabilityException> exceptions(String namespace, Map<String, String> labels) {
+    return List.of();
+  }
 }

@@ -55,7 +55,7 @@ public final class WebhookServer implements AutoCloseable {
   WebhookServer(InetSocketAddress address, WebhookTls tls, ClientAuthentication clients, PolicyLookup lookup,
       EventDriftRecorder recorder, OperatorMetrics metrics, String runtimeToken, Clock clock) {
     this.clients = clients;
-    this.decider = new AdmissionDecider(lookup);
+    this.decider = new AdmissionDecider(lookup, clock);
     this.lookup = lookup;
     this.recorder = recorder;
     this.metrics = metrics;
@@ -125,7 +125,7 @@ public final class WebhookServer implements AutoCloseable {
       operation = request.operation();
       AdmissionDecision decision;
       try {
-        decision = mutate ? decider.mutate(request) : decider.validate(request);
+        decision = mutate ? decider.mutate(request) : decider.validate(request, authenticated);
       } catch (RuntimeException e) {
         respond(exchange, 400, errorReview(request.uid(), 400, "cannot decide: " + e.getMessage()));
         return;
@@ -215,6 +215,9 @@ public final class WebhookServer implements AutoCloseable {
     response.put("allowed", decision.allowed());
     if (!decision.allowed()) {
       response.put("status", Map.of("code", 403, "reason", "Forbidden", "message", decision.message()));
+    }
+    if (!decision.warnings().isEmpty()) {
+      response.put("warnings", decision.warnings());
     }
     if (!decision.patch().isEmpty()) {
       response.put("patchType", "JSONPatch");

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.drift.TestPods;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +24,16 @@ import org.junit.jupiter.api.Test;
 
 class AdmissionDeciderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
   private final List<ImmutabilityPolicy> policies = new ArrayList<>();
   private final Pod running = TestPods.pod();
-  private final AdmissionDecider decider = new AdmissionDecider(new FakePolicyLookup(List.of(running), policies));
+  private final FakePolicyLookup lookup = new FakePolicyLookup(List.of(running), policies);
+  private final AdmissionDecider decider = new AdmissionDecider(lookup, Clock.fixed(NOW, ZoneOffset.UTC));
+
+  /** As the API server sends it, with its client certificate. */
+  private AdmissionDecision validated(AdmissionRequest request) {
+    return decider.validate(request, true);
+  }
 
   private void policy(String name, Mode mode, Consumer<ImmutabilityPolicy> customize) {
     ImmutabilityPolicy policy = new ImmutabilityPolicy();
@@ -62,7 +74,7 @@ class AdmissionDeciderTest {
   @Test
   void anExecOnASelectedPodIsAllowedAndRecordedInRemediateMode() {
     policy("web", Mode.Remediate, p -> {});
-    AdmissionDecision decision = decider.validate(exec("web-1"));
+    AdmissionDecision decision = validated(exec("web-1"));
     assertThat(decision.allowed()).isTrue();
     assertThat(decision.session()).isEqualTo(new AdmissionDecision.Session("exec", "shop", "web-1", "app", "alice",
         List.of("sh", "-c", "id"), List.of("web")));
@@ -72,7 +84,7 @@ class AdmissionDeciderTest {
   void anExecIsDeniedInEnforceModeWithAMessageThatSaysHowToGetAccess() {
     policy("audit", Mode.Audit, p -> {});
     policy("web", Mode.Enforce, p -> {});
-    AdmissionDecision decision = decider.validate(exec("web-1"));
+    AdmissionDecision decision = validated(exec("web-1"));
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.message()).contains("immutability policy shop/web (mode Enforce) denies exec into pod web-1",
         "switch the policy to Audit", "kubectl -n shop patch immutabilitypolicy web");
@@ -81,21 +93,21 @@ class AdmissionDeciderTest {
 
   @Test
   void anExecOnAPodNoPolicySelectsOrThatIsUnknownIsSimplyAllowed() {
-    assertThat(decider.validate(exec("web-1"))).isEqualTo(AdmissionDecision.allow());
+    assertThat(validated(exec("web-1"))).isEqualTo(AdmissionDecision.allow());
     policy("web", Mode.Enforce, p -> {});
-    assertThat(decider.validate(exec("not-cached"))).isEqualTo(AdmissionDecision.allow());
+    assertThat(validated(exec("not-cached"))).isEqualTo(AdmissionDecision.allow());
   }
 
   @Test
   void execDetectionOffMeansNeitherRecordNorDeny() {
     policy("web", Mode.Enforce, p -> p.getSpec().getDetect().setExec(false));
-    assertThat(decider.validate(exec("web-1"))).isEqualTo(AdmissionDecision.allow());
+    assertThat(validated(exec("web-1"))).isEqualTo(AdmissionDecision.allow());
   }
 
   @Test
   void attachIsASessionOfItsOwnKind() {
     policy("web", Mode.Audit, p -> {});
-    AdmissionDecision decision = decider.validate(request("CONNECT", "pods", "attach", "web-1",
+    AdmissionDecision decision = validated(request("CONNECT", "pods", "attach", "web-1",
         Map.of("kind", "PodAttachOptions", "container", "app")));
     assertThat(decision.session().kind()).isEqualTo("attach");
     assertThat(decision.session().command()).isEmpty();
@@ -105,9 +117,9 @@ class AdmissionDeciderTest {
   void debugContainersAreDeniedOnlyInEnforceMode() {
     Map<String, Object> object = readTreeMap(Serialization.asJson(running));
     policy("web", Mode.Remediate, p -> {});
-    assertThat(decider.validate(request("UPDATE", "pods", "ephemeralcontainers", "web-1", object)).allowed()).isTrue();
+    assertThat(validated(request("UPDATE", "pods", "ephemeralcontainers", "web-1", object)).allowed()).isTrue();
     policy("strict", Mode.Enforce, p -> {});
-    AdmissionDecision decision = decider.validate(request("UPDATE", "pods", "ephemeralcontainers", "web-1", object));
+    AdmissionDecision decision = validated(request("UPDATE", "pods", "ephemeralcontainers", "web-1", object));
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.message()).contains("adding a debug container to pod web-1");
   }
@@ -115,7 +127,7 @@ class AdmissionDeciderTest {
   @Test
   void aNewPodWithoutReadOnlyRootIsDeniedInEnforceMode() {
     policy("web", Mode.Enforce, p -> p.getSpec().getRootFilesystem().setRequireReadOnly(true));
-    AdmissionDecision decision = decider.validate(create(running));
+    AdmissionDecision decision = validated(create(running));
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.message()).contains("containers [app] lack securityContext.readOnlyRootFilesystem: true",
         "rootFilesystem.mutate");
@@ -124,11 +136,11 @@ class AdmissionDeciderTest {
   @Test
   void aNewPodWithReadOnlyRootOrInAnotherModeIsAllowed() {
     policy("web", Mode.Remediate, p -> p.getSpec().getRootFilesystem().setRequireReadOnly(true));
-    assertThat(decider.validate(create(running)).allowed()).isTrue();
+    assertThat(validated(create(running)).allowed()).isTrue();
     policy("strict", Mode.Enforce, p -> p.getSpec().getRootFilesystem().setRequireReadOnly(true));
     Pod readOnly = new PodBuilder(running).editSpec().editContainer(0).withNewSecurityContext()
         .withReadOnlyRootFilesystem(true).endSecurityContext().endContainer().endSpec().build();
-    assertThat(decider.validate(create(readOnly)).allowed()).isTrue();
+    assertThat(validated(create(readOnly)).allowed()).isTrue();
   }
 
   @Test
@@ -182,14 +194,14 @@ class AdmissionDeciderTest {
   @Test
   void aCreateWhoseObjectIsNotAPodIsAnError() {
     policy("web", Mode.Enforce, p -> p.getSpec().getRootFilesystem().setRequireReadOnly(true));
-    assertThatThrownBy(() -> decider.validate(request("CREATE", "pods", "", "", Map.of("kind", "Pod"))))
+    assertThatThrownBy(() -> validated(request("CREATE", "pods", "", "", Map.of("kind", "Pod"))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a pod");
   }
 
   @Test
   void otherRequestsAreAllowedUntouched() {
     policy("web", Mode.Enforce, p -> {});
-    assertThat(decider.validate(request("DELETE", "pods", "", "web-1", Map.of()))).isEqualTo(AdmissionDecision.allow());
+    assertThat(validated(request("DELETE", "pods", "", "web-1", Map.of()))).isEqualTo(AdmissionDecision.allow());
     assertThat(decider.mutate(exec("web-1"))).isEqualTo(AdmissionDecision.allow());
   }
 
@@ -210,7 +222,7 @@ class AdmissionDeciderTest {
     if (defaultContainer != null) {
       pod.editMetadata().addToAnnotations("kubectl.kubernetes.io/default-container", defaultContainer).endMetadata();
     }
-    return new AdmissionDecider(new FakePolicyLookup(List.of(pod.build()), policies));
+    return new AdmissionDecider(new FakePolicyLookup(List.of(pod.build()), policies), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @Test
@@ -218,16 +230,16 @@ class AdmissionDeciderTest {
     policy("audit", Mode.Audit, p -> p.getSpec().getExclude().setContainers(List.of("istio-proxy")));
     policy("locked", Mode.Enforce, p -> p.getSpec().getExclude().setContainers(List.of("istio-proxy")));
     AdmissionDecider decider = withSidecar(null);
-    assertThat(decider.validate(session("exec", "istio-proxy"))).isEqualTo(AdmissionDecision.allow());
-    assertThat(decider.validate(session("attach", "istio-proxy"))).isEqualTo(AdmissionDecision.allow());
-    assertThat(decider.validate(session("exec", "app")).allowed()).as("the other container").isFalse();
+    assertThat(validated(session("exec", "istio-proxy"))).isEqualTo(AdmissionDecision.allow());
+    assertThat(validated(session("attach", "istio-proxy"))).isEqualTo(AdmissionDecision.allow());
+    assertThat(validated(session("exec", "app")).allowed()).as("the other container").isFalse();
   }
 
   @Test
   void aContainerOnlySomePoliciesExcludeIsJudgedByTheOthers() {
     policy("mesh-aware", Mode.Enforce, p -> p.getSpec().getExclude().setContainers(List.of("istio-proxy")));
     policy("watcher", Mode.Audit, p -> { });
-    AdmissionDecision decision = withSidecar(null).validate(session("exec", "istio-proxy"));
+    AdmissionDecision decision = withSidecar(null).validate(session("exec", "istio-proxy"), true);
     assertThat(decision.allowed()).isTrue();
     assertThat(decision.session().policies()).containsExactly("watcher");
     assertThat(decision.session().container()).isEqualTo("istio-proxy");
@@ -236,9 +248,74 @@ class AdmissionDeciderTest {
   @Test
   void aSessionNamingNoContainerGoesIntoThePodsDefaultContainer() {
     policy("audit", Mode.Audit, p -> p.getSpec().getExclude().setContainers(List.of("istio-proxy")));
-    AdmissionDecision first = withSidecar(null).validate(session("exec", null));
+    AdmissionDecision first = withSidecar(null).validate(session("exec", null), true);
     assertThat(first.session().container()).as("the first container").isEqualTo("app");
-    assertThat(withSidecar("istio-proxy").validate(session("exec", null))).as("the annotated default, excluded")
+    assertThat(withSidecar("istio-proxy").validate(session("exec", null), true)).as("the annotated default, excluded")
         .isEqualTo(AdmissionDecision.allow());
+  }
+
+  private static AdmissionRequest execAs(String user, List<String> groups) {
+    JsonNode review = JSON.valueToTree(Map.of("apiVersion", "admission.k8s.io/v1", "kind", "AdmissionReview",
+        "request", Map.of("uid", "u-1", "operation", "CONNECT", "resource", Map.of("group", "", "version", "v1",
+            "resource", "pods"), "subResource", "exec", "namespace", "shop", "name", "web-1",
+            "userInfo", Map.of("username", user, "groups", groups),
+            "object", Map.of("kind", "PodExecOptions", "container", "app", "command", List.of("sh")))));
+    return AdmissionRequest.of(review);
+  }
+
+  private void exception(String name, List<String> reasons, Instant expiresAt) {
+    ImmutabilityException exception = new ImmutabilityException();
+    exception.getMetadata().setName(name);
+    exception.getSpec().setPodSelector(new LabelSelectorBuilder().addToMatchLabels("app", "web").build());
+    exception.getSpec().setReasons(reasons);
+    exception.getSpec().setExpiresAt(expiresAt);
+    lookup.exceptions.add(exception);
+  }
+
+  @Test
+  void anAllowedSessionTellsTheUserWhatHappensNext() {
+    policy("web", Mode.Remediate, p -> p.getSpec().getRemediation().setExecGracePeriod("10m"));
+    assertThat(validated(exec("web-1")).warnings())
+        .containsExactly("exec recorded by policy web; this pod will be replaced in 10m");
+    assertThat(decider.validate(exec("web-1"), false).warnings()).as("heard without the client certificate")
+        .containsExactly("exec recorded by policy web; this pod is not replaced for it");
+    policies.clear();
+    policy("audit", Mode.Audit, p -> {});
+    assertThat(validated(exec("web-1")).warnings())
+        .containsExactly("exec recorded by policy audit; this pod is not replaced for it");
+  }
+
+  @Test
+  void breakGlassUsersAndGroupsMayExecInEnforceModeAndAreRecorded() {
+    policy("web", Mode.Enforce, p -> {
+      p.getSpec().getBreakGlass().setGroups(List.of("oncall"));
+      p.getSpec().getBreakGlass().setUsers(List.of("carol"));
+    });
+    assertThat(validated(execAs("mallory", List.of("dev"))).allowed()).isFalse();
+    AdmissionDecision byGroup = validated(execAs("bob", List.of("system:authenticated", "oncall")));
+    assertThat(byGroup.allowed()).isTrue();
+    assertThat(byGroup.session().username()).isEqualTo("bob");
+    assertThat(byGroup.warnings()).singleElement().asString()
+        .startsWith("break-glass for group oncall; exec recorded by policy web; this pod will be replaced now");
+    assertThat(validated(execAs("carol", List.of())).warnings()).singleElement().asString()
+        .startsWith("break-glass for user carol");
+  }
+
+  @Test
+  void anActiveExceptionAdmitsSessionsAndDebugContainersInEnforceModeUntilItExpires() {
+    policy("web", Mode.Enforce, p -> {});
+    exception("incident", List.of("ExecSession", "EphemeralContainer"), NOW.plusSeconds(600));
+    exception("stale", List.of(), NOW.minusSeconds(1));
+    AdmissionDecision exec = validated(exec("web-1"));
+    assertThat(exec.allowed()).isTrue();
+    assertThat(exec.session()).isNotNull();
+    assertThat(exec.warnings()).singleElement().asString().contains("exception incident",
+        "excepted by incident until " + NOW.plusSeconds(600));
+    Map<String, Object> debug = Map.of("metadata", Map.of("name", "web-1", "labels", Map.of("app", "web")),
+        "spec", Map.of("containers", List.of(Map.of("name", "app", "image", "nginx"))));
+    assertThat(validated(request("UPDATE", "pods", "ephemeralcontainers", "web-1", debug)).allowed()).isTrue();
+    lookup.exceptions.clear();
+    exception("images-only", List.of("ImageChanged"), NOW.plusSeconds(600));
+    assertThat(validated(exec("web-1")).allowed()).as("an exception for other reasons").isFalse();
   }
 }

@@ -1,16 +1,19 @@
 package dev.immutability.operator.webhook;
 
+import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.drift.PolicySelection;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Caches in memory: the pods and policies a test puts in. */
+/** Caches in memory: the pods, policies and exceptions a test puts in. */
 final class FakePolicyLookup implements PolicyLookup {
   private final List<Pod> pods;
   private final List<ImmutabilityPolicy> policies;
+  final List<ImmutabilityException> exceptions = new ArrayList<>();
 
   FakePolicyLookup(List<Pod> pods, List<ImmutabilityPolicy> policies) {
     this.pods = pods;
@@ -25,5 +28,10 @@ final class FakePolicyLookup implements PolicyLookup {
   @Override
   public List<ImmutabilityPolicy> selecting(String namespace, Map<String, String> labels) {
     return PolicySelection.selecting(policies, labels);
+  }
+
+  @Override
+  public List<ImmutabilityException> exceptions(String namespace, Map<String, String> labels) {
+    return exceptions.stream().filter(e -> PolicySelection.matches(e.getSpec().getPodSelector(), labels)).toList();
   }
 }

@@ -149,14 +149,16 @@ class WebhookRobustnessIT extends OperatorTestBase {
           "https://127.0.0.1:" + own.webhookAddress().getPort() + "/validate");
       assertThat(configuration.getWebhooks()).allSatisfy(w -> {
         assertThat(w.getSideEffects()).isEqualTo("NoneOnDryRun");
-        assertThat(w.getFailurePolicy()).isEqualTo("Ignore");
+        // Fail closed only in namespaces with an Enforce policy (none here yet); open elsewhere.
+        assertThat(w.getFailurePolicy())
+            .isEqualTo(w.getName().endsWith(WebhookRegistration.ENFORCE_SUFFIX) ? "Fail" : "Ignore");
         assertThat(w.getTimeoutSeconds()).isEqualTo(WebhookRegistration.TIMEOUT_SECONDS);
         assertThat(w.getClientConfig().getCaBundle()).isNotBlank();
         assertThat(w.getNamespaceSelector().getMatchExpressions().get(0).getValues())
             .containsExactly(cluster.namespace());
       });
-      assertThat(mutating.withName(name).get().getWebhooks()).singleElement()
-          .satisfies(w -> assertThat(w.getClientConfig().getUrl()).endsWith("/mutate"));
+      assertThat(mutating.withName(name).get().getWebhooks()).hasSize(2)
+          .allSatisfy(w -> assertThat(w.getClientConfig().getUrl()).endsWith("/mutate"));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> validating.withName(name).get() == null
         && mutating.withName(name).get() == null);
