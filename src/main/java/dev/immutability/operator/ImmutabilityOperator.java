@@ -5,6 +5,7 @@ import dev.immutability.operator.metrics.HttpEndpoints;
 import dev.immutability.operator.metrics.HttpEndpoints.Health;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.reconciler.ClusterView;
+import dev.immutability.operator.reconciler.ConfigHashKey;
 import dev.immutability.operator.reconciler.ExceptionReconciler;
 import dev.immutability.operator.reconciler.PodDriftReconciler;
 import dev.immutability.operator.reconciler.PolicyReconciler;
@@ -53,7 +54,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
   private final OperatorMetrics metrics;
   private final Clock clock = Clock.systemUTC();
   private AdmissionWebhook webhook;
-  private final ClusterView view = new ClusterView();
+  private final ClusterView view;
   private final OperatorSettings settings;
   private volatile boolean closing;
 
@@ -67,6 +68,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     metrics = new OperatorMetrics(registry);
 
+    view = new ClusterView(ConfigHashKey.load(client, settings.leaseNamespace(), settings.configHashKeySecret()));
     ReplacementLedger ledger = new ReplacementLedger();
     EventRecorder events = new EventRecorder(client, settings.instanceName());
     PodRecorder podRecorder = new PodRecorder(client);

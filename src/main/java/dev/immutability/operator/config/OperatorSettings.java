@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
  * The operator's settings, read from environment variables (the Deployment sets them; all have defaults).
  *
  * @param watchNamespaces namespaces to watch; empty means all
+ * @param configHashKeySecret the Secret of the operator's namespace that holds the key for config hashes
  * @param exitOnLeadershipLoss exit when the Lease is lost, so a replica that lost it can never act as a stale leader
  */
 public record OperatorSettings(
@@ -23,6 +24,7 @@ public record OperatorSettings(
     String leaseNamespace,
     String instanceName,
     Duration replacementTimeout,
+    String configHashKeySecret,
     WebhookSettings webhook) {
 
   public static OperatorSettings fromEnvironment() {
@@ -42,6 +44,7 @@ public record OperatorSettings(
         env.getOrDefault("LEADER_ELECTION_NAMESPACE", podNamespace),
         env.getOrDefault("POD_NAME", hostname(env)),
         Durations.parse(env.getOrDefault("REPLACEMENT_TIMEOUT", "5m")),
+        env.getOrDefault("CONFIG_HASH_KEY_SECRET", "immutability-operator-hash-key"),
         WebhookSettings.from(env, inCluster, podNamespace));
   }
 
@@ -59,16 +62,16 @@ public record OperatorSettings(
 
   public OperatorSettings withHttpAddress(InetSocketAddress address) {
     return new OperatorSettings(address, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, webhook);
+        leaseNamespace, instanceName, replacementTimeout, configHashKeySecret, webhook);
   }
 
   public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
     return new OperatorSettings(httpAddress, Set.copyOf(namespaces), leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, webhook);
+        leaseNamespace, instanceName, replacementTimeout, configHashKeySecret, webhook);
   }
 
   public OperatorSettings withWebhook(WebhookSettings settings) {
     return new OperatorSettings(httpAddress, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, settings);
+        leaseNamespace, instanceName, replacementTimeout, configHashKeySecret, settings);
   }
 }

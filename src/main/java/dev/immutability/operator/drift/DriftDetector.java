@@ -135,7 +135,7 @@ public final class DriftDetector {
       if (consumers.isEmpty() || recorded == null || excludedConfig.test(ref)) {
         continue;
       }
-      String current = declared.configHashes().getOrDefault(key, "");
+      String current = declared.currentConfigHash(key, recorded);
       if (!recorded.equals(current)) {
         String change = current.isEmpty() ? "was deleted" : recorded.isEmpty() ? "was created" : "changed";
         out.add(Finding.of(DriftReason.ConfigChanged, consumers,

@@ -3,7 +3,7 @@ package dev.immutability.operator.reconciler;
 import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
-import dev.immutability.operator.drift.ConfigHashes;
+import dev.immutability.operator.drift.ConfigDigests;
 import dev.immutability.operator.drift.ConfigRef;
 import dev.immutability.operator.drift.ConfigRefs;
 import dev.immutability.operator.drift.DeclaredState;
@@ -54,6 +54,22 @@ public final class ClusterView {
   private final Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners = new HashMap<>();
   private volatile InformerEventSource<ControllerRevision, Pod> revisions;
   private volatile InformerEventSource<ImmutabilityException, Pod> exceptions;
+  private final byte[] configHashKey;
+
+  /** @param configHashKey the install's key for ConfigMap and Secret hashes ({@link ConfigHashKey}) */
+  public ClusterView(byte[] configHashKey) {
+    this.configHashKey = configHashKey.clone();
+  }
+
+  /** What the cache keeps of a ConfigMap: keyed digests of its values, no data. */
+  ConfigMap digested(ConfigMap configMap) {
+    return ConfigDigests.slim(configMap, configHashKey);
+  }
+
+  /** What the cache keeps of a Secret: keyed digests of its values, no data. */
+  Secret digested(Secret secret) {
+    return ConfigDigests.slim(secret, configHashKey);
+  }
 
   void attach(IndexedResourceCache<Pod> pods, InformerEventSource<ImmutabilityPolicy, Pod> policies,
       InformerEventSource<ConfigMap, Pod> configMaps, InformerEventSource<Secret, Pod> secrets,
@@ -183,18 +199,23 @@ public final class ClusterView {
     Map<String, String> hashes = new HashMap<>();
     for (ConfigRef ref : ConfigRefs.of(pod)) {
       configObject(namespace, ref).ifPresent(object -> {
-        hashes.put(ref.key(), hash(object, ref.keys()));
+        hashes.put(ref.key(), ConfigDigests.hash(object, ref.keys()));
         if (!ref.readsAllKeys()) {
-          hashes.put(ref.objectKey(), hash(object, null));
+          hashes.put(ref.objectKey(), ConfigDigests.hash(object, null));
         }
       });
     }
     return hashes;
   }
 
-  private static String hash(HasMetadata object, Set<String> keys) {
-    return object instanceof ConfigMap configMap ? ConfigHashes.of(configMap, keys)
-        : ConfigHashes.of((Secret) object, keys);
+  /** The unkeyed whole-object hash of each ConfigMap and Secret the pod consumes, for baselines that hold one. */
+  private Map<String, String> unkeyedConfigHashes(Pod pod) {
+    Map<String, String> hashes = new HashMap<>();
+    for (ConfigRef ref : ConfigRefs.of(pod)) {
+      configObject(pod.getMetadata().getNamespace(), ref).flatMap(ConfigDigests::unkeyedHash)
+          .ifPresent(hash -> hashes.put(ref.objectKey(), hash));
+    }
+    return hashes;
   }
 
   /** Labels of a ConfigMap or Secret the pod consumes, empty when it is not cached. */
@@ -207,12 +228,13 @@ public final class ClusterView {
    * cluster last changed in a way this pod's evaluation can see.
    */
   public Optional<Instant> latestWrite(Pod pod) {
-    List<HasMetadata> objects = new ArrayList<>(List.of(pod));
+    List<Instant> writes = new ArrayList<>();
+    Optional.ofNullable(pod.getMetadata().getManagedFields()).orElse(List.of()).stream()
+        .map(ManagedFieldsEntry::getTime).filter(Objects::nonNull).map(Instant::parse).forEach(writes::add);
     for (ConfigRef ref : ConfigRefs.of(pod)) {
-      configObject(pod.getMetadata().getNamespace(), ref).ifPresent(objects::add);
+      configObject(pod.getMetadata().getNamespace(), ref).flatMap(ConfigDigests::lastWrite).ifPresent(writes::add);
     }
-    return objects.stream().flatMap(o -> Optional.ofNullable(o.getMetadata().getManagedFields()).orElse(List.of()).stream())
-        .map(ManagedFieldsEntry::getTime).filter(Objects::nonNull).map(Instant::parse).max(Instant::compareTo);
+    return writes.stream().max(Instant::compareTo);
   }
 
   private Optional<HasMetadata> configObject(String namespace, ConfigRef ref) {
@@ -228,7 +250,7 @@ public final class ClusterView {
   public DeclaredState declaredState(Pod pod, Map<String, String> configHashes) {
     Optional<OwnerReference> owner = controllerOf(pod);
     return new DeclaredState(declaredImages(pod), PodRecords.baseline(pod).orElse(null), configHashes,
-        owner.map(OwnerReference::getKind).orElse(null), isRollingOut(pod));
+        owner.map(OwnerReference::getKind).orElse(null), isRollingOut(pod), unkeyedConfigHashes(pod));
   }
 
   /**

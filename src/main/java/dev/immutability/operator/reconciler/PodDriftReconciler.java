@@ -95,9 +95,12 @@ public class PodDriftReconciler implements Reconciler<Pod> {
           return true;
         })
         .build(), context);
+    // The caches keep keyed digests of ConfigMaps and Secrets, never their data.
     var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Pod.class)
+        .withItemStore(new TransformingItemStore<>(view::digested))
         .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
     var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Pod.class)
+        .withItemStore(new TransformingItemStore<>(view::digested))
         .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
     Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners = new LinkedHashMap<>();
     InformerEventSource<ReplicaSet, Pod> replicaSets = ownerSource(ReplicaSet.class, context);

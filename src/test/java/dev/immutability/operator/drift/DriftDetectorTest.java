@@ -298,6 +298,20 @@ class DriftDetectorTest {
     }
 
     @Test
+    void aBaselineRecordedBeforeHashesWereKeyedComparesWithTheUnkeyedHash() {
+      Baseline legacy = new Baseline(Map.of("app", "nginx:1.27"), Map.of("app", DIGEST_A),
+          Map.of("ConfigMap/app-config", "sha256:old", "Secret/app-secret", "sha256:2"), NOW);
+      Map<String, String> keyed = Map.of("ConfigMap/app-config", "hmac-sha256:x", "Secret/app-secret", "hmac-sha256:y");
+      DeclaredState same = new DeclaredState(Map.of("app", "nginx:1.27"), legacy, keyed, "ReplicaSet", false,
+          Map.of("ConfigMap/app-config", "sha256:old", "Secret/app-secret", "sha256:2"));
+      assertThat(detect(consumer, same, TestPods.policy())).isEmpty();
+      DeclaredState changed = new DeclaredState(Map.of("app", "nginx:1.27"), legacy, keyed, "ReplicaSet", false,
+          Map.of("ConfigMap/app-config", "sha256:new", "Secret/app-secret", "sha256:2"));
+      assertThat(detect(consumer, changed, TestPods.policy())).singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("ConfigMap app-config changed"));
+    }
+
+    @Test
     void aPodItsDeploymentIsRollingOutIsLeftToTheRollout() {
       DeclaredState rollingOut = new DeclaredState(Map.of("app", "nginx:1.27"), baseline,
           Map.of("ConfigMap/app-config", "sha256:changed", "Secret/app-secret", "sha256:2"), "ReplicaSet", true);
