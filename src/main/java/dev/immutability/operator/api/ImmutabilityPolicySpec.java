@@ -1,6 +1,7 @@
 package dev.immutability.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -17,11 +18,7 @@ public class ImmutabilityPolicySpec {
       + "(has(self.matchExpressions) && size(self.matchExpressions) > 0)",
       message = "spec.selector must set matchLabels or matchExpressions: an empty selector would select every pod "
           + "in the namespace")
-  @ValidationRule(value = "!has(self.matchExpressions) || self.matchExpressions.all(e, has(e.operator))",
-      message = "spec.selector.matchExpressions: every expression needs an operator (In, NotIn, Exists or DoesNotExist)")
-  @ValidationRule(value = "!has(self.matchExpressions) || self.matchExpressions.all(e, !has(e.operator) "
-      + "|| !(e.operator in ['In', 'NotIn']) || (has(e.values) && size(e.values) > 0))",
-      message = "spec.selector.matchExpressions: operators In and NotIn need at least one value")
+  @SchemaFrom(type = SelectorSchema.class)
   private LabelSelector selector;
 
   @Default("Remediate")
