@@ -100,12 +100,13 @@ final class InFlightReplacements {
     if (current.filter(p -> r.uid().equals(p.getMetadata().getUid())).isPresent()) {
       return false;
     }
+    long ready = view.podsOfController(r.owner().getUid()).stream().filter(PodReadiness::isReady).count();
     Optional<OwnerAvailability> availability = view.owner(r.namespace(), r.owner()).flatMap(OwnerAvailability::of);
     if (availability.isPresent()) {
-      return availability.get().recovered();
+      // The owner's status lags behind the pods: right after an eviction it may still count the old pod.
+      return availability.get().recovered() && ready >= availability.get().wanted();
     }
     // An owner whose status says nothing (or that was deleted): its pods tell.
-    List<Pod> pods = view.podsOfController(r.owner().getUid());
-    return pods.isEmpty() || pods.stream().filter(PodReadiness::isReady).count() >= r.podsOfOwner();
+    return view.podsOfController(r.owner().getUid()).isEmpty() || ready >= r.podsOfOwner();
   }
 }
