@@ -336,6 +336,11 @@ public final class Remediator implements AutoCloseable {
     List<Finding> replaceable = new ArrayList<>();
     Instant retryAt = null;
     for (Finding finding : findings) {
+      if (isSession(finding)) {
+        // A session is someone's action on that pod: the replacement healed it even if someone does it again.
+        replaceable.add(finding);
+        continue;
+      }
       Decision decision = loops.check(owner.key(), created, finding, window, now);
       if (decision.verdict() == LoopGuard.Verdict.Replace) {
         replaceable.add(finding);
@@ -407,8 +412,11 @@ public final class Remediator implements AutoCloseable {
 
   /** Sessions wait out the exec grace period; every other drift is due at once. */
   private static Instant dueAt(Finding finding, Duration execGrace) {
-    boolean session = finding.reason() == DriftReason.ExecSession || finding.reason() == DriftReason.AttachSession;
-    return session ? finding.detectedAt().plus(execGrace) : finding.detectedAt();
+    return isSession(finding) ? finding.detectedAt().plus(execGrace) : finding.detectedAt();
+  }
+
+  private static boolean isSession(Finding finding) {
+    return finding.reason() == DriftReason.ExecSession || finding.reason() == DriftReason.AttachSession;
   }
 
   private static String reasons(List<Finding> findings) {

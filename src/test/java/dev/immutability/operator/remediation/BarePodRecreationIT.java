@@ -52,7 +52,7 @@ class BarePodRecreationIT {
             && Workloads.isReady(recreated);
       });
       await("intent removed").atMost(Workloads.TIMEOUT).until(() -> cluster.client().configMaps()
-          .inNamespace(cluster.namespace()).withLabel(RecreationIntents.LABEL, "true").list().getItems().isEmpty());
+          .inNamespace(cluster.namespace()).withName("recreate-" + pod.getMetadata().getUid()).get() == null);
       assertThat(workloads.eventsFor("Pod", "crashed"))
           .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("PodRecreated"));
     }
@@ -63,9 +63,9 @@ class BarePodRecreationIT {
     Workloads workloads = new Workloads(cluster);
     workloads.policy("refused", "refused", Mode.Remediate, spec -> {});
     Pod pod = barePod(cluster, "refused");
-    // A replacement the API server rejects: an invalid image reference.
+    // A replacement the API server rejects: a container name that is not a DNS label.
     Pod invalid = new PodBuilder(DeclaredPods.replacementFor(pod, null)).editSpec().editContainer(0)
-        .withImage("not a valid image").endContainer().endSpec().build();
+        .withName("Not_A_Label").endContainer().endSpec().build();
     recordIntentAndDelete(cluster, pod, invalid, "refused");
 
     try (OperatorHarness restarted = operator(cluster)) {
@@ -75,14 +75,16 @@ class BarePodRecreationIT {
             .filter(c -> "Degraded".equals(c.getType())).findFirst().orElse(new Condition());
         assertThat(degraded.getStatus()).isEqualTo("True");
         assertThat(degraded.getReason()).isEqualTo("RecreationFailed");
-        assertThat(degraded.getMessage()).contains("refused", "of " + BarePodRecreator.MAX_ATTEMPTS);
+        assertThat(degraded.getMessage()).contains("could not recreate", "of " + BarePodRecreator.MAX_ATTEMPTS,
+            "Not_A_Label");
       });
       assertThat(workloads.eventsFor("ImmutabilityPolicy", "refused"))
           .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RecreationFailed"));
-      assertThat(cluster.client().configMaps().inNamespace(cluster.namespace()).withLabel(RecreationIntents.LABEL,
-          "true").list().getItems()).as("the intent is kept while retrying").hasSize(1)
-          .allSatisfy(cm -> assertThat(Integer.parseInt(cm.getMetadata().getAnnotations()
-              .get(RecreationIntents.ATTEMPTS_ANNOTATION))).isPositive());
+      var intent = cluster.client().configMaps().inNamespace(cluster.namespace())
+          .withName("recreate-" + pod.getMetadata().getUid()).get();
+      assertThat(intent).as("the intent is kept while retrying").isNotNull();
+      assertThat(Integer.parseInt(intent.getMetadata().getAnnotations().get(RecreationIntents.ATTEMPTS_ANNOTATION)))
+          .isPositive();
     }
   }
 }
