@@ -19,6 +19,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class BarePodRecreationIT {
 
+  /** The policy is created before any operator runs, so this checkout's CRD must be served first. */
+  private static Workloads workloads(TestCluster cluster) {
+    OperatorHarness.installCrd(cluster.client());
+    return new Workloads(cluster);
+  }
+
   private static Pod barePod(TestCluster cluster, String name) {
     return cluster.client().pods().inNamespace(cluster.namespace()).resource(new PodBuilder().withNewMetadata()
         .withName(name).addToLabels("app", name).endMetadata().withSpec(Workloads.nginx().build()).build()).create();
@@ -40,7 +46,7 @@ class BarePodRecreationIT {
 
   @Test
   void aRecreationRecordedBeforeACrashIsFinishedByTheNextOperator(TestCluster cluster) {
-    Workloads workloads = new Workloads(cluster);
+    Workloads workloads = workloads(cluster);
     workloads.policy("crashed", "crashed", Mode.Remediate, spec -> {});
     Pod pod = barePod(cluster, "crashed");
     recordIntentAndDelete(cluster, pod, DeclaredPods.replacementFor(pod, null), "crashed");
@@ -60,7 +66,7 @@ class BarePodRecreationIT {
 
   @Test
   void aRecreationTheApiServerRefusesIsRetriedAndReportedAsDegraded(TestCluster cluster) {
-    Workloads workloads = new Workloads(cluster);
+    Workloads workloads = workloads(cluster);
     workloads.policy("refused", "refused", Mode.Remediate, spec -> {});
     Pod pod = barePod(cluster, "refused");
     // A replacement the API server rejects: a container name that is not a DNS label.
