@@ -14,8 +14,7 @@ record Owner(String key, String description) {
   static Owner of(Pod pod) {
     return ClusterView.controllerOf(pod)
         .map(o -> new Owner(o.getUid(), o.getKind() + " " + o.getName()))
-        .orElseGet(() -> new Owner("pod/" + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
-            "pod " + pod.getMetadata().getName()));
+        .orElseGet(() -> ofBarePod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
   }
 
   static Owner ofBarePod(String namespace, String name) {
