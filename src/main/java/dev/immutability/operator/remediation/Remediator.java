@@ -225,8 +225,9 @@ public final class Remediator implements AutoCloseable {
       return refused(pod, policy, "ReplacementFailed", "could not read " + workload + ": " + e.getMessage(), now);
     }
     if (RolloutRestarter.beingRolled(pod, restarts)) {
+      // The rollout removes the pod, which ends its reconciliation; the recheck only covers a rollout that stalls.
       return new RemediationOutcome(Action.Waiting, workload + " has been rolling its pods since "
-          + restarts.restartedAt().orElseThrow(), IN_FLIGHT_RECHECK);
+          + restarts.restartedAt().orElseThrow(), BLOCKED_RECHECK);
     }
     String key = policyKey(policy);
     Optional<RemediationOutcome> wait = reserve(pod, policy, now);
