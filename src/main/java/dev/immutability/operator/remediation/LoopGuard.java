@@ -4,15 +4,15 @@ import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.drift.Finding;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stops replacements that do not heal. When a pod of an owner created after the owner's last replacement for a
- * (reason, container) shows that same drift again within the loop window, the replacement reproduces the drift
+ * Stops replacements that do not heal. When a pod of an owner that did not exist at the owner's last replacement
+ * for a (reason, container) shows that same drift again within the loop window, the replacement reproduces the drift
  * (a mutating webhook, a digest the template cannot satisfy, a rule that fires on every fresh pod): that owner's
  * pods are not replaced for it until a backoff has passed. Then one more replacement is allowed; if it loops
  * again the backoff doubles. Kept in memory: a restarted operator tries once more before it stops again.
@@ -30,6 +30,7 @@ final class LoopGuard {
 
   private static final class State {
     Instant lastReplacement;
+    Set<String> podsBefore = Set.of();
     Instant loopCountedFor;
     Instant suppressedUntil;
     int loops;
@@ -37,11 +38,18 @@ final class LoopGuard {
 
   private final Map<Key, State> states = new ConcurrentHashMap<>();
 
-  /** The owner's pod was replaced now for these findings. */
-  void replaced(String owner, List<Finding> findings, Instant now) {
+  /**
+   * The owner's pod was replaced now for these findings; podsBefore are the UIDs of the owner's pods just before,
+   * so any other pod is the replacement or came after it. (Creation times have whole seconds: too coarse.)
+   */
+  void replaced(String owner, Set<String> podsBefore, List<Finding> findings, Instant now) {
     prune(now);
     for (Finding finding : findings) {
-      states.computeIfAbsent(key(owner, finding), k -> new State()).lastReplacement = now;
+      State state = states.computeIfAbsent(key(owner, finding), k -> new State());
+      synchronized (state) {
+        state.lastReplacement = now;
+        state.podsBefore = Set.copyOf(podsBefore);
+      }
     }
   }
 
@@ -49,7 +57,7 @@ final class LoopGuard {
    * Whether a pod of the owner may be replaced for this finding. The backoff starts at the loop window: a retry
    * sooner would only be seen looping again.
    */
-  Decision check(String owner, Instant podCreated, Finding finding, Duration window, Instant now) {
+  Decision check(String owner, String podUid, Finding finding, Duration window, Instant now) {
     State state = states.get(key(owner, finding));
     if (state == null || state.lastReplacement == null) {
       return new Decision(Verdict.Replace, null);
@@ -58,8 +66,7 @@ final class LoopGuard {
       if (state.suppressedUntil != null && now.isBefore(state.suppressedUntil)) {
         return new Decision(Verdict.Suppressed, state.suppressedUntil);
       }
-      // Creation times have whole seconds: a pod created in the second of the replacement counts as its result.
-      boolean createdSince = !podCreated.isBefore(state.lastReplacement.truncatedTo(ChronoUnit.SECONDS));
+      boolean createdSince = !state.podsBefore.contains(podUid);
       boolean withinWindow = !finding.detectedAt().isAfter(state.lastReplacement.plus(window));
       if (createdSince && withinWindow && !state.lastReplacement.equals(state.loopCountedFor)) {
         state.loops++;

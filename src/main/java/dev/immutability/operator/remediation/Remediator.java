@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,7 +149,11 @@ public final class Remediator implements AutoCloseable {
       return new RemediationOutcome(Action.Waiting, "the replacement of pod " + blocking.get().name()
           + " did not become available; " + owner.description() + " must recover first", BLOCKED_RECHECK);
     }
-    LoopCheck loopCheck = withoutLoops(pod, policy, owner, findings, now);
+    Optional<Workload> workload = remediation.getStrategy() == Strategy.RolloutRestart ? restarter.workloadOf(pod)
+        : Optional.empty();
+    // A restarted Deployment's new pods belong to a new ReplicaSet: loops are told by the workload then.
+    Owner loopOwner = workload.map(w -> new Owner(w.uid(), w.toString())).orElse(owner);
+    LoopCheck loopCheck = withoutLoops(pod, policy, loopOwner, findings, now);
     if (loopCheck.replaceable().isEmpty()) {
       return new RemediationOutcome(Action.Blocked, "replacement does not heal", Duration.between(now,
           loopCheck.retryAt()));
@@ -160,11 +165,8 @@ public final class Remediator implements AutoCloseable {
     if (cannotStart.isPresent()) {
       return refused(pod, policy, "ReplacementCannotStart", cannotStart.get(), now);
     }
-    if (remediation.getStrategy() == Strategy.RolloutRestart) {
-      Optional<Workload> workload = restarter.workloadOf(pod);
-      if (workload.isPresent()) {
-        return restartRollout(pod, policy, findings, owner, workload.get(), now);
-      }
+    if (workload.isPresent()) {
+      return restartRollout(pod, policy, findings, loopOwner, workload.get(), now);
     }
     return replace(pod, policy, findings, owner, barePodReplacement, now);
   }
@@ -193,6 +195,7 @@ public final class Remediator implements AutoCloseable {
     if (wait.isPresent()) {
       return wait.get();
     }
+    Set<String> podsBefore = podsOfOwner(pod);
     try {
       if (barePodReplacement != null) {
         barePods.replace(pod, barePodReplacement, key);
@@ -212,7 +215,7 @@ public final class Remediator implements AutoCloseable {
     }
     String message = "replaced by policy " + policy.getMetadata().getName() + " (" + reasons(findings) + ")"
         + (barePodReplacement != null ? ": deleted and recreated" : "");
-    started(pod, policy, findings, owner, "PodReplaced", "Replaced", message, now);
+    started(pod, policy, findings, owner, podsBefore, "PodReplaced", "Replaced", message, now);
     return new RemediationOutcome(Action.Started, message, null);
   }
 
@@ -234,6 +237,7 @@ public final class Remediator implements AutoCloseable {
     if (wait.isPresent()) {
       return wait.get();
     }
+    Set<String> podsBefore = podsOfOwner(pod);
     Instant at;
     try {
       at = restarter.restart(workload, restarts, now);
@@ -246,7 +250,7 @@ public final class Remediator implements AutoCloseable {
     }
     String message = "rollout of " + workload + " restarted by policy " + policy.getMetadata().getName() + " ("
         + reasons(findings) + "); restartedAt " + at;
-    started(pod, policy, findings, owner, "RolloutRestarted", "RolloutRestarted", message, now);
+    started(pod, policy, findings, owner, podsBefore, "RolloutRestarted", "RolloutRestarted", message, now);
     return new RemediationOutcome(Action.Started, message, null);
   }
 
@@ -290,11 +294,20 @@ public final class Remediator implements AutoCloseable {
     rateLimit.release();
   }
 
-  private void started(Pod pod, ImmutabilityPolicy policy, List<Finding> findings, Owner owner, String eventReason,
-      String action, String message, Instant now) {
+  /** The UIDs of the pod and of the other pods of its controller now. */
+  private Set<String> podsOfOwner(Pod pod) {
+    Set<String> uids = new HashSet<>(Set.of(pod.getMetadata().getUid()));
+    ClusterView.controllerOf(pod).ifPresent(o -> view.podsOfController(o.getUid())
+        .forEach(p -> uids.add(p.getMetadata().getUid())));
+    return uids;
+  }
+
+  /** loopOwner is whose later pods would show a loop: the pod's controller, or the workload a restart rolls. */
+  private void started(Pod pod, ImmutabilityPolicy policy, List<Finding> findings, Owner loopOwner,
+      Set<String> podsBefore, String eventReason, String action, String message, Instant now) {
     String key = policyKey(policy);
     refusals.remove(pod.getMetadata().getUid());
-    loops.replaced(owner.key(), findings, now);
+    loops.replaced(loopOwner.key(), podsBefore, findings, now);
     ledger.replaced(key, pod.getMetadata().getName(), actions(pod, findings, action));
     metrics.podReplacement(pod.getMetadata().getNamespace(), policy.getMetadata().getName(), action);
     events.normal(pod, eventReason, message);
@@ -333,7 +346,6 @@ public final class Remediator implements AutoCloseable {
   private LoopCheck withoutLoops(Pod pod, ImmutabilityPolicy policy, Owner owner, List<Finding> findings,
       Instant now) {
     Duration window = policy.getSpec().getRemediation().loopWindowDuration();
-    Instant created = Instant.parse(pod.getMetadata().getCreationTimestamp());
     List<Finding> replaceable = new ArrayList<>();
     Instant retryAt = null;
     for (Finding finding : findings) {
@@ -342,7 +354,7 @@ public final class Remediator implements AutoCloseable {
         replaceable.add(finding);
         continue;
       }
-      Decision decision = loops.check(owner.key(), created, finding, window, now);
+      Decision decision = loops.check(owner.key(), pod.getMetadata().getUid(), finding, window, now);
       if (decision.verdict() == LoopGuard.Verdict.Replace) {
         replaceable.add(finding);
         continue;

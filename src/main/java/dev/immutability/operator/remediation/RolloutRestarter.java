@@ -27,7 +27,7 @@ final class RolloutRestarter {
   static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
   /** The workload to restart. */
-  record Workload(String kind, String namespace, String name) {
+  record Workload(String kind, String namespace, String name, String uid) {
     @Override
     public String toString() {
       return kind + " " + name;
@@ -52,11 +52,12 @@ final class RolloutRestarter {
   Optional<Workload> workloadOf(Pod pod) {
     String namespace = pod.getMetadata().getNamespace();
     return ClusterView.controllerOf(pod).flatMap(owner -> switch (owner.getKind()) {
-      case "DaemonSet" -> Optional.of(new Workload("DaemonSet", namespace, owner.getName()));
+      case "DaemonSet" -> Optional.of(new Workload("DaemonSet", namespace, owner.getName(), owner.getUid()));
       case "StatefulSet" -> view.owner(namespace, owner).filter(sts -> !onDelete(sts))
-          .map(sts -> new Workload("StatefulSet", namespace, owner.getName()));
+          .map(sts -> new Workload("StatefulSet", namespace, owner.getName(), owner.getUid()));
       case "ReplicaSet" -> view.owner(namespace, owner).flatMap(RolloutRestarter::controller)
-          .filter(o -> "Deployment".equals(o.getKind())).map(o -> new Workload("Deployment", namespace, o.getName()));
+          .filter(o -> "Deployment".equals(o.getKind()))
+          .map(o -> new Workload("Deployment", namespace, o.getName(), o.getUid()));
       default -> Optional.empty();
     });
   }
