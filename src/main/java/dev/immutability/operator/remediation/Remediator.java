@@ -25,9 +25,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -321,7 +323,7 @@ public final class Remediator implements AutoCloseable {
   /** Reports replacements that timed out (Degraded, Event, metric) and owners that recovered since. */
   private void report(String key, InFlightReplacements.Changes changes, Instant now) {
     for (Replacement r : changes.timedOut()) {
-      String message = "its replacement did not become available within " + inFlight.timeout() + "; "
+      String message = "its replacement did not become available within " + human(inFlight.timeout()) + "; "
           + r.ownerKey().description() + " is not replaced again until all the pods it wants are available";
       ledger.ownerBlocked(key, r.ownerKey().key(), new ReplacementLedger.Blocked(r.name(), "ReplacementTimedOut",
           message, now));
@@ -362,8 +364,8 @@ public final class Remediator implements AutoCloseable {
       retryAt = retryAt == null || decision.retryAt().isBefore(retryAt) ? decision.retryAt() : retryAt;
       String message = "replacing the pods of " + owner.description() + " does not heal " + finding.reason()
           + (finding.container() == null ? "" : " in container " + finding.container())
-          + ": the replacement showed it again within " + window + "; no replacement for it until "
-          + decision.retryAt() + ", then one more try (the wait doubles each time)";
+          + ": the replacement showed it again within " + human(window) + "; no replacement for it until "
+          + decision.retryAt().truncatedTo(ChronoUnit.SECONDS) + ", then one more try (the wait doubles each time)";
       ledger.blocked(policyKey(policy), new ReplacementLedger.Blocked(pod.getMetadata().getName(),
           "ReplacementDoesNotHeal", message, now));
       if (decision.verdict() == LoopGuard.Verdict.LoopDetected) {
@@ -430,6 +432,11 @@ public final class Remediator implements AutoCloseable {
 
   private static boolean isSession(Finding finding) {
     return finding.reason() == DriftReason.ExecSession || finding.reason() == DriftReason.AttachSession;
+  }
+
+  /** 10m, 1h30m, 6s: as durations are written in policies and settings. */
+  private static String human(Duration duration) {
+    return duration.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   private static String reasons(List<Finding> findings) {
