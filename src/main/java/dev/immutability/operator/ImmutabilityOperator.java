@@ -73,7 +73,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, settings.instanceName());
     PodRecorder podRecorder = new PodRecorder(client);
     eventDrift = new EventDriftRecorder(client, podRecorder, events, metrics, clock);
-    remediator = new Remediator(client, view, ledger, events, metrics, clock, settings.replacementTimeout());
+    remediator = new Remediator(client, view, ledger, events, metrics, clock, settings);
     PolicyReconciler policies = new PolicyReconciler(client, view, ledger, metrics, clock);
     PodDriftReconciler pods = new PodDriftReconciler(view, podRecorder, events, remediator, metrics,
         policies::trigger, policy -> {
@@ -89,7 +89,10 @@ public final class ImmutabilityOperator implements AutoCloseable {
             settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
             LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.instanceName(),
-            new LeaderCallbacks(() -> metrics.leading(true), this::stoppedLeading, leader -> { }),
+            new LeaderCallbacks(() -> {
+              metrics.leading(true);
+              remediator.resume();
+            }, this::stoppedLeading, leader -> { }),
             // Never the SDK's exit: it would call System.exit inside the shutdown hook and hang the JVM.
             false));
       }
@@ -150,6 +153,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
     if (!settings.leaderElection()) {
       // Without leader election start() returns once every informer has synced.
       view.markSynced();
+      remediator.resume();
     }
     log.info("immutability operator started; metrics and health on http://{}:{}",
         http.address().getHostString(), http.address().getPort());

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
  * @param watchNamespaces namespaces to watch; empty means all
  * @param configHashKeySecret the Secret of the operator's namespace that holds the key for config hashes
  * @param exitOnLeadershipLoss exit when the Lease is lost, so a replica that lost it can never act as a stale leader
+ * @param maxReplacementsPerMinute evictions, deletes and rollout restarts allowed per minute across all policies
  */
 public record OperatorSettings(
     InetSocketAddress httpAddress,
@@ -24,6 +25,7 @@ public record OperatorSettings(
     String leaseNamespace,
     String instanceName,
     Duration replacementTimeout,
+    int maxReplacementsPerMinute,
     String configHashKeySecret,
     WebhookSettings webhook) {
 
@@ -44,6 +46,7 @@ public record OperatorSettings(
         env.getOrDefault("LEADER_ELECTION_NAMESPACE", podNamespace),
         env.getOrDefault("POD_NAME", hostname(env)),
         Durations.parse(env.getOrDefault("REPLACEMENT_TIMEOUT", "5m")),
+        positive("MAX_REPLACEMENTS_PER_MINUTE", env.getOrDefault("MAX_REPLACEMENTS_PER_MINUTE", "30")),
         env.getOrDefault("CONFIG_HASH_KEY_SECRET", "immutability-operator-hash-key"),
         WebhookSettings.from(env, inCluster, podNamespace));
   }
@@ -56,22 +59,35 @@ public record OperatorSettings(
     return new InetSocketAddress(host, port);
   }
 
+  private static int positive(String name, String text) {
+    int value;
+    try {
+      value = Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, not '" + text + "'");
+    }
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, not " + value);
+    }
+    return value;
+  }
+
   private static String hostname(Map<String, String> env) {
     return env.getOrDefault("HOSTNAME", "immutability-operator");
   }
 
   public OperatorSettings withHttpAddress(InetSocketAddress address) {
     return new OperatorSettings(address, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, configHashKeySecret, webhook);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, configHashKeySecret, webhook);
   }
 
   public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
     return new OperatorSettings(httpAddress, Set.copyOf(namespaces), leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, configHashKeySecret, webhook);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, configHashKeySecret, webhook);
   }
 
   public OperatorSettings withWebhook(WebhookSettings settings) {
     return new OperatorSettings(httpAddress, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, configHashKeySecret, settings);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, configHashKeySecret, settings);
   }
 }

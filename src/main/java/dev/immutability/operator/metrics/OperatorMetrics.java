@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OperatorMetrics {
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> driftedPods = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> blockedOwners = new ConcurrentHashMap<>();
   private final Timer detectionLatency;
   private final AtomicInteger leader = new AtomicInteger();
   private final Counter podEvaluations;
@@ -57,7 +58,7 @@ public final class OperatorMetrics {
     detectionLatency.record(latency.isNegative() ? Duration.ZERO : latency);
   }
 
-  /** result: Replaced, DryRun, Blocked or Failed. */
+  /** result: Replaced, RolloutRestarted, DryRun, Blocked or TimedOut. */
   public void podReplacement(String namespace, String policy, String result) {
     Counter.builder("immutability.pod.replacements").description("Pod replacements attempted, by result")
         .tags("namespace", namespace, "policy", policy, "result", result).register(registry).increment();
@@ -86,11 +87,26 @@ public final class OperatorMetrics {
         Tags.of("namespace", namespace, "policy", policy), new AtomicInteger())).set(count);
   }
 
+  /** A replacement reproduced the drift it was to heal; reason is the drift reason. */
+  public void replacementLoop(String namespace, String policy, DriftReason reason) {
+    Counter.builder("immutability.replacement.loops")
+        .description("Replacements that did not heal: the replacement showed the same drift again within the loop window")
+        .tags("namespace", namespace, "policy", policy, "reason", reason.name()).register(registry).increment();
+  }
+
+  /** Owners whose replacement did not become available (or bare pods not recreated) and that have not recovered. */
+  public void blockedOwners(String namespace, String policy, int count) {
+    blockedOwners.computeIfAbsent(namespace + "/" + policy, key -> registry.gauge("immutability.replacements.blocked",
+        Tags.of("namespace", namespace, "policy", policy), new AtomicInteger())).set(count);
+  }
+
   public void policyDeleted(String namespace, String policy) {
-    AtomicInteger gauge = driftedPods.remove(namespace + "/" + policy);
-    if (gauge != null) {
-      registry.find("immutability.drifted.pods").tags("namespace", namespace, "policy", policy).meters()
-          .forEach(registry::remove);
+    for (var entry : Map.of("immutability.drifted.pods", driftedPods,
+        "immutability.replacements.blocked", blockedOwners).entrySet()) {
+      if (entry.getValue().remove(namespace + "/" + policy) != null) {
+        registry.find(entry.getKey()).tags("namespace", namespace, "policy", policy).meters()
+            .forEach(registry::remove);
+      }
     }
   }
 

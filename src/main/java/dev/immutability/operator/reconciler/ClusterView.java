@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -284,33 +285,30 @@ public final class ClusterView {
     }).orElse(false);
   }
 
-  /** How many ready pods the pod's controller wants, when the controller is cached and says so. */
-  public Optional<Integer> desiredReplicas(Pod pod) {
-    return ownerObject(pod).map(owner -> {
-      if (owner instanceof ReplicaSet rs) {
-        return rs.getSpec().getReplicas();
-      }
-      if (owner instanceof StatefulSet sts) {
-        return sts.getSpec().getReplicas();
-      }
-      if (owner instanceof DaemonSet ds && ds.getStatus() != null) {
-        return ds.getStatus().getDesiredNumberScheduled();
-      }
-      return null;
-    });
-  }
-
   public List<Pod> podsOfController(String controllerUid) {
     return pods.byIndex(OWNER_INDEX, controllerUid);
   }
 
   private Optional<? extends HasMetadata> ownerObject(Pod pod) {
-    return controllerOf(pod).flatMap(owner -> {
-      InformerEventSource<? extends HasMetadata, Pod> source = owners.get(owner.getKind());
-      return source == null ? Optional.empty()
-          : source.get(new ResourceID(owner.getName(), pod.getMetadata().getNamespace()))
-              .filter(o -> owner.getUid().equals(o.getMetadata().getUid()));
-    });
+    return controllerOf(pod).flatMap(owner -> owner(pod.getMetadata().getNamespace(), owner));
+  }
+
+  /** The cached object an owner reference names, if its kind is cached and it is the same object (uid). */
+  public Optional<HasMetadata> owner(String namespace, OwnerReference owner) {
+    InformerEventSource<? extends HasMetadata, Pod> source = owners.get(owner.getKind());
+    return source == null ? Optional.empty()
+        : source.get(new ResourceID(owner.getName(), namespace))
+            .filter(o -> owner.getUid().equals(o.getMetadata().getUid())).map(HasMetadata.class::cast);
+  }
+
+  /** The pod template of the pod's controller, when the controller is cached. */
+  public Optional<PodTemplateSpec> ownerTemplate(Pod pod) {
+    return ownerObject(pod).flatMap(OwnerDeclarations::template);
+  }
+
+  /** Whether the cache holds the ConfigMap or Secret ({@link ConfigRef#CONFIG_MAP} or {@link ConfigRef#SECRET}). */
+  public boolean configExists(String namespace, String kind, String name) {
+    return configObject(namespace, new ConfigRef(kind, name, Set.of())).isPresent();
   }
 
   private static Set<ResourceID> ids(List<Pod> list) {

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
@@ -27,6 +29,15 @@ final class OwnerDeclarations {
   static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
 
   private OwnerDeclarations() {}
+
+  /** An owner's current pod template: what a pod it makes now would be. */
+  static Optional<PodTemplateSpec> template(HasMetadata owner) {
+    PodTemplateSpec template = owner instanceof ReplicaSet rs ? rs.getSpec().getTemplate()
+        : owner instanceof StatefulSet sts ? sts.getSpec().getTemplate()
+        : owner instanceof DaemonSet ds ? ds.getSpec().getTemplate()
+        : owner instanceof Job job ? job.getSpec().getTemplate() : null;
+    return Optional.ofNullable(template);
+  }
 
   /** Image per container name that a ReplicaSet's or Job's template declares. */
   static Optional<Map<String, String>> templateImages(HasMetadata owner) {

@@ -1,22 +1,35 @@
 package dev.immutability.operator.remediation;
 
+import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.reconciler.ClusterView;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Replacements started per policy and not yet complete. A replacement is complete once the old pod is gone and
- * its controller again has all the ready pods it wants (for a bare pod: the recreated pod is ready), or after a
- * timeout, so one pod that never becomes ready cannot stop remediation for good.
+ * its owner again has every pod it wants available (for a bare pod: the recreated pod is ready). One that is not
+ * complete within the timeout is not done but timed out: it keeps counting against the policy's maxUnavailable,
+ * and the owner's other pods are not replaced until the owner recovers.
  */
 final class InFlightReplacements {
-  /** ownerUid and desired are null for a bare pod; desired is null when the controller does not say. */
-  private record Replacement(String namespace, String name, String uid, String ownerUid, Integer desired,
-      Instant startedAt) {}
+  /** owner is null for a bare pod; podsOfOwner is how many pods the owner had when the replacement started. */
+  record Replacement(ImmutabilityPolicy policy, String namespace, String name, String uid, OwnerReference owner,
+      Owner ownerKey, int podsOfOwner, Instant startedAt, boolean timedOut) {
+
+    Replacement timedOutNow() {
+      return new Replacement(policy, namespace, name, uid, owner, ownerKey, podsOfOwner, startedAt, true);
+    }
+  }
+
+  /** What a refresh found: replacements that just timed out, and timed-out ones whose owner recovered. */
+  record Changes(List<Replacement> timedOut, List<Replacement> recovered) {}
 
   private final Map<String, Map<String, Replacement>> byPolicy = new ConcurrentHashMap<>();
   private final ClusterView view;
@@ -27,34 +40,73 @@ final class InFlightReplacements {
     this.timeout = timeout;
   }
 
-  void started(String policyKey, Pod pod, Instant now) {
-    String ownerUid = ClusterView.controllerOf(pod).map(o -> o.getUid()).orElse(null);
-    byPolicy.computeIfAbsent(policyKey, k -> new ConcurrentHashMap<>()).put(pod.getMetadata().getUid(),
-        new Replacement(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(),
-            ownerUid, view.desiredReplicas(pod).orElse(null), now));
+  Duration timeout() {
+    return timeout;
   }
 
-  /** Replacements of the policy still in flight; completed ones are dropped on the way. */
-  int count(String policyKey, Instant now) {
+  Replacement started(String policyKey, ImmutabilityPolicy policy, Pod pod, Instant now) {
+    Optional<OwnerReference> owner = ClusterView.controllerOf(pod);
+    int podsOfOwner = owner.map(o -> view.podsOfController(o.getUid()).size()).orElse(1);
+    Replacement replacement = new Replacement(policy, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+        pod.getMetadata().getUid(), owner.orElse(null), Owner.of(pod), podsOfOwner, now, false);
+    byPolicy.computeIfAbsent(policyKey, k -> new ConcurrentHashMap<>()).put(replacement.uid(), replacement);
+    return replacement;
+  }
+
+  /** The replacement did not happen after all (the API server refused it). */
+  void cancel(String policyKey, String podUid) {
+    byPolicy.getOrDefault(policyKey, Map.of()).remove(podUid);
+  }
+
+  int count(String policyKey) {
+    return byPolicy.getOrDefault(policyKey, Map.of()).size();
+  }
+
+  /** A replacement of this owner's pods timed out and the owner has not recovered since. */
+  Optional<Replacement> blocking(String policyKey, Owner owner) {
+    return byPolicy.getOrDefault(policyKey, Map.of()).values().stream()
+        .filter(r -> r.timedOut() && r.ownerKey().equals(owner)).findFirst();
+  }
+
+  /** Drops completed replacements and marks those past the timeout. */
+  synchronized Changes refresh(String policyKey, Instant now) {
     Map<String, Replacement> replacements = byPolicy.getOrDefault(policyKey, Map.of());
-    replacements.values().removeIf(r -> isComplete(r, now));
-    return replacements.size();
+    List<Replacement> timedOut = new ArrayList<>();
+    List<Replacement> recovered = new ArrayList<>();
+    for (Replacement r : List.copyOf(replacements.values())) {
+      if (isComplete(r)) {
+        replacements.remove(r.uid());
+        if (r.timedOut()) {
+          recovered.add(r);
+        }
+      } else if (!r.timedOut() && !now.isBefore(r.startedAt().plus(timeout))) {
+        Replacement marked = r.timedOutNow();
+        replacements.put(r.uid(), marked);
+        timedOut.add(marked);
+      }
+    }
+    return new Changes(timedOut, recovered);
   }
 
   void forget(String policyKey) {
     byPolicy.remove(policyKey);
   }
 
-  private boolean isComplete(Replacement r, Instant now) {
-    if (now.isAfter(r.startedAt().plus(timeout))) {
-      return true;
-    }
+  private boolean isComplete(Replacement r) {
     Optional<Pod> current = view.pod(r.namespace(), r.name());
-    if (r.ownerUid() == null) {
+    if (r.owner() == null) {
       return current.filter(p -> !r.uid().equals(p.getMetadata().getUid())).filter(PodReadiness::isReady).isPresent();
     }
-    boolean oldPodGone = current.filter(p -> r.uid().equals(p.getMetadata().getUid())).isEmpty();
-    long ready = view.podsOfController(r.ownerUid()).stream().filter(PodReadiness::isReady).count();
-    return oldPodGone && (r.desired() == null || ready >= r.desired());
+    if (current.filter(p -> r.uid().equals(p.getMetadata().getUid())).isPresent()) {
+      return false;
+    }
+    long ready = view.podsOfController(r.owner().getUid()).stream().filter(PodReadiness::isReady).count();
+    Optional<OwnerAvailability> availability = view.owner(r.namespace(), r.owner()).flatMap(OwnerAvailability::of);
+    if (availability.isPresent()) {
+      // The owner's status lags behind the pods: right after an eviction it may still count the old pod.
+      return availability.get().recovered() && ready >= availability.get().wanted();
+    }
+    // An owner whose status says nothing (or that was deleted): its pods tell.
+    return view.podsOfController(r.owner().getUid()).isEmpty() || ready >= r.podsOfOwner();
   }
 }

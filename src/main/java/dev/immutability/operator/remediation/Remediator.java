@@ -5,132 +5,377 @@ import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.api.RecentFinding;
 import dev.immutability.operator.api.Remediation;
 import dev.immutability.operator.api.Strategy;
+import dev.immutability.operator.config.OperatorSettings;
 import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.reconciler.ClusterView;
 import dev.immutability.operator.recording.EventRecorder;
 import dev.immutability.operator.recording.PodRecords;
+import dev.immutability.operator.remediation.InFlightReplacements.Replacement;
+import dev.immutability.operator.remediation.LoopGuard.Decision;
+import dev.immutability.operator.remediation.RecreationIntents.Intent;
 import dev.immutability.operator.remediation.RemediationOutcome.Action;
+import dev.immutability.operator.remediation.RolloutRestarter.Restarts;
+import dev.immutability.operator.remediation.RolloutRestarter.Workload;
+import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces drifted pods within a policy's limits: controller-owned pods through the Eviction API (so
- * PodDisruptionBudgets hold; the controller recreates them from its template) or a delete, bare pods by delete and
- * recreate; at most maxUnavailable in flight per policy; refusals retried with exponential backoff.
+ * Replaces drifted pods without draining their workloads: controller-owned pods through the Eviction API (so
+ * PodDisruptionBudgets hold), a delete, or a rollout restart of their workload; bare pods by delete and recreate.
+ * Before a replacement it checks that the replacement can start and that the same replacement has not already
+ * failed to heal; it stays within the policy's maxUnavailable (counting the pods owners want and lack) and the
+ * cluster-wide rate; a replacement that never becomes available blocks its owner until the owner recovers.
+ * Decisions are taken under a per-policy lock that covers cache reads only; API calls are made outside it.
  */
 public final class Remediator implements AutoCloseable {
+  public static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
   private static final Logger log = LoggerFactory.getLogger(Remediator.class);
   private static final Duration IN_FLIGHT_RECHECK = Duration.ofSeconds(2);
+  private static final Duration BLOCKED_RECHECK = Duration.ofSeconds(10);
+  private static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /** How long one count of a policy's unavailable pods serves its decisions: one scan per policy and pass. */
+  private static final Duration SNAPSHOT_TTL = Duration.ofSeconds(1);
 
-  private final KubernetesClient client;
+  private record Snapshot(int matched, int unavailable, Instant takenAt) {}
+
+  private record LoopCheck(List<Finding> replaceable, Instant retryAt) {}
+
   private final ClusterView view;
   private final ReplacementLedger ledger;
   private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final Clock clock;
+  private final Set<String> watchNamespaces;
   private final InFlightReplacements inFlight;
+  private final PodRemoval removal;
   private final BarePodRecreator barePods;
+  private final ReplacementPreflight preflight;
+  private final LoopGuard loops = new LoopGuard();
+  private final ReplacementRateLimit rateLimit;
+  private final RolloutRestarter restarter;
+  private final ScheduledExecutorService timeouts =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("replacement-timeouts"));
   private final Map<String, Object> policyLocks = new ConcurrentHashMap<>();
+  private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
-  private final Set<String> dryRunReported = ConcurrentHashMap.newKeySet();
+  private final Set<String> reportedOnly = ConcurrentHashMap.newKeySet();
 
   public Remediator(KubernetesClient client, ClusterView view, ReplacementLedger ledger, EventRecorder events,
-      OperatorMetrics metrics, Clock clock, Duration replacementTimeout) {
-    this.client = client;
+      OperatorMetrics metrics, Clock clock, OperatorSettings settings) {
     this.view = view;
     this.ledger = ledger;
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
-    this.inFlight = new InFlightReplacements(view, replacementTimeout);
-    this.barePods = new BarePodRecreator(client, events);
+    this.watchNamespaces = settings.watchNamespaces();
+    this.inFlight = new InFlightReplacements(view, settings.replacementTimeout());
+    this.removal = new PodRemoval(client);
+    this.barePods = new BarePodRecreator(client, new RecreationIntents(client, settings.leaseNamespace()), removal,
+        events, new RecreationReports());
+    this.preflight = new ReplacementPreflight(view, settings.webhook().enabled());
+    this.rateLimit = new ReplacementRateLimit(settings.maxReplacementsPerMinute(), clock);
+    this.restarter = new RolloutRestarter(client, view);
   }
 
   public static String policyKey(ImmutabilityPolicy policy) {
     return policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
   }
 
+  /** Finishes the bare-pod recreations an earlier run (or the previous leader) left undone. */
+  public void resume() {
+    try {
+      barePods.resume(watchNamespaces);
+    } catch (KubernetesClientException e) {
+      log.warn("could not read pending pod recreations: {}", e.getMessage());
+    }
+  }
+
   public RemediationOutcome remediate(Pod pod, ImmutabilityPolicy policy, List<Finding> drift) {
+    String key = policyKey(policy);
+    Instant now = clock.instant();
+    report(key, inFlight.refresh(key, now), now);
     Remediation remediation = policy.getSpec().getRemediation();
     List<Finding> findings = drift.stream().filter(f -> healedByReplacement(f, policy)).toList();
     if (findings.isEmpty() || !policy.getSpec().getMode().replacesPods()
         || remediation.getStrategy() == Strategy.None || PodReadiness.isTerminating(pod)) {
       return RemediationOutcome.none();
     }
-    Instant now = clock.instant();
+    Optional<String> reportedOnlyBecause = notReplaceable(pod, remediation);
+    if (reportedOnlyBecause.isPresent()) {
+      if (reportedOnly.add(pod.getMetadata().getUid())) {
+        ledger.actions(key, actions(pod, findings, "Recorded"));
+        events.normal(pod, "NotReplaced", reportedOnlyBecause.get());
+      }
+      return new RemediationOutcome(Action.None, reportedOnlyBecause.get(), null);
+    }
     Instant due = findings.stream().map(f -> dueAt(f, remediation.execGrace())).min(Instant::compareTo).orElse(now);
     if (now.isBefore(due)) {
       return new RemediationOutcome(Action.Waiting, "exec grace period", Duration.between(now, due));
     }
-    String key = policyKey(policy);
-    String reasons = findings.stream().map(f -> f.reason().name()).distinct().collect(Collectors.joining(","));
     if (remediation.isDryRun()) {
-      if (dryRunReported.add(pod.getMetadata().getUid())) {
+      if (reportedOnly.add(pod.getMetadata().getUid())) {
         ledger.actions(key, actions(pod, findings, "WouldReplace"));
         events.normal(pod, "WouldReplace", "dry run: policy " + policy.getMetadata().getName()
-            + " would replace this pod (" + reasons + ")");
+            + " would replace this pod (" + reasons(findings) + ")");
         metrics.podReplacement(pod.getMetadata().getNamespace(), policy.getMetadata().getName(), "DryRun");
       }
       return new RemediationOutcome(Action.WouldReplace, "dry run", null);
     }
-    synchronized (policyLocks.computeIfAbsent(key, k -> new Object())) {
-      List<Pod> selected = view.podsSelectedBy(policy);
-      int limit = remediation.maxUnavailableOf(selected.size());
-      long unavailable = selected.stream().filter(p -> !PodReadiness.isReady(p)).count();
-      long busy = Math.max(inFlight.count(key, now), unavailable);
-      if (busy >= limit) {
-        return new RemediationOutcome(Action.Waiting,
-            busy + " replacement(s) in flight, maxUnavailable " + limit, IN_FLIGHT_RECHECK);
+    Owner owner = Owner.of(pod);
+    Optional<Replacement> blocking = inFlight.blocking(key, owner);
+    if (blocking.isPresent()) {
+      return new RemediationOutcome(Action.Waiting, "the replacement of pod " + blocking.get().name()
+          + " did not become available; " + owner.description() + " must recover first", BLOCKED_RECHECK);
+    }
+    Optional<Workload> workload = remediation.getStrategy() == Strategy.RolloutRestart ? restarter.workloadOf(pod)
+        : Optional.empty();
+    // A restarted Deployment's new pods belong to a new ReplicaSet: loops are told by the workload then.
+    Owner loopOwner = workload.map(w -> new Owner(w.uid(), w.toString())).orElse(owner);
+    LoopCheck loopCheck = withoutLoops(pod, policy, loopOwner, findings, now);
+    if (loopCheck.replaceable().isEmpty()) {
+      return new RemediationOutcome(Action.Blocked, "replacement does not heal", Duration.between(now,
+          loopCheck.retryAt()));
+    }
+    findings = loopCheck.replaceable();
+    boolean bare = ClusterView.controllerOf(pod).isEmpty();
+    Pod barePodReplacement = bare ? DeclaredPods.replacementFor(pod, PodRecords.baseline(pod).orElse(null)) : null;
+    Optional<String> cannotStart = preflight.problem(pod, preflight.replacementOf(pod, barePodReplacement));
+    if (cannotStart.isPresent()) {
+      return refused(pod, policy, "ReplacementCannotStart", cannotStart.get(), now);
+    }
+    if (workload.isPresent()) {
+      return restartRollout(pod, policy, findings, loopOwner, workload.get(), now);
+    }
+    return replace(pod, policy, findings, owner, barePodReplacement, now);
+  }
+
+  /** Mirror (static) pods belong to the kubelet; Job pods restart their work when replaced. */
+  static Optional<String> notReplaceable(Pod pod, Remediation remediation) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    if (annotations != null && annotations.containsKey(MIRROR_ANNOTATION)) {
+      return Optional.of("a static pod's mirror: the kubelet runs it from a file, so drift is reported, never replaced");
+    }
+    boolean jobPod = ClusterView.controllerOf(pod).filter(o -> "Job".equals(o.getKind())).isPresent();
+    if (jobPod && !remediation.isReplaceJobPods()) {
+      return Optional.of("a Job's pod: replacing it restarts its work, so drift is reported; set "
+          + "spec.remediation.replaceJobPods to replace it");
+    }
+    return Optional.empty();
+  }
+
+  private RemediationOutcome replace(Pod pod, ImmutabilityPolicy policy, List<Finding> findings, Owner owner,
+      Pod barePodReplacement, Instant now) {
+    String key = policyKey(policy);
+    String namespace = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    String uid = pod.getMetadata().getUid();
+    Optional<RemediationOutcome> wait = reserve(pod, policy, now);
+    if (wait.isPresent()) {
+      return wait.get();
+    }
+    Set<String> podsBefore = podsOfOwner(pod);
+    try {
+      if (barePodReplacement != null) {
+        barePods.replace(pod, barePodReplacement, key);
+      } else if (policy.getSpec().getRemediation().getStrategy() == Strategy.Delete) {
+        removal.delete(namespace, name, uid);
+      } else if (!removal.evict(namespace, name, uid)) {
+        release(key, uid);
+        return refused(pod, policy, "EvictionBlocked", "eviction refused, most likely by a PodDisruptionBudget", now);
       }
-      return replace(pod, policy, findings, reasons, now);
+    } catch (KubernetesClientException e) {
+      release(key, uid);
+      if (PodRemoval.isPreconditionFailure(e)) {
+        // The pod evaluated is gone; whatever now has its name is evaluated on its own event.
+        return new RemediationOutcome(Action.None, "pod was replaced meanwhile", null);
+      }
+      return refused(pod, policy, "ReplacementFailed", "the API server refused the replacement: " + e.getMessage(), now);
+    }
+    String message = "replaced by policy " + policy.getMetadata().getName() + " (" + reasons(findings) + ")"
+        + (barePodReplacement != null ? ": deleted and recreated" : "");
+    started(pod, policy, findings, owner, podsBefore, "PodReplaced", "Replaced", message, now);
+    return new RemediationOutcome(Action.Started, message, null);
+  }
+
+  private RemediationOutcome restartRollout(Pod pod, ImmutabilityPolicy policy, List<Finding> findings, Owner owner,
+      Workload workload, Instant now) {
+    Restarts restarts;
+    try {
+      restarts = restarter.read(workload);
+    } catch (KubernetesClientException | IllegalStateException e) {
+      return refused(pod, policy, "ReplacementFailed", "could not read " + workload + ": " + e.getMessage(), now);
+    }
+    if (RolloutRestarter.beingRolled(pod, restarts)) {
+      // The rollout removes the pod, which ends its reconciliation; the recheck only covers a rollout that stalls.
+      return new RemediationOutcome(Action.Waiting, workload + " has been rolling its pods since "
+          + restarts.restartedAt().orElseThrow(), BLOCKED_RECHECK);
+    }
+    String key = policyKey(policy);
+    Optional<RemediationOutcome> wait = reserve(pod, policy, now);
+    if (wait.isPresent()) {
+      return wait.get();
+    }
+    Set<String> podsBefore = podsOfOwner(pod);
+    Instant at;
+    try {
+      at = restarter.restart(workload, restarts, now);
+    } catch (KubernetesClientException e) {
+      release(key, pod.getMetadata().getUid());
+      if (e.getCode() == 409) {
+        return new RemediationOutcome(Action.Waiting, workload + " changed meanwhile", CONFLICT_RETRY);
+      }
+      return refused(pod, policy, "ReplacementFailed", "could not restart " + workload + ": " + e.getMessage(), now);
+    }
+    String message = "rollout of " + workload + " restarted by policy " + policy.getMetadata().getName() + " ("
+        + reasons(findings) + "); restartedAt " + at;
+    started(pod, policy, findings, owner, podsBefore, "RolloutRestarted", "RolloutRestarted", message, now);
+    return new RemediationOutcome(Action.Started, message, null);
+  }
+
+  /**
+   * Takes one replacement from the policy's maxUnavailable and the cluster-wide rate, or says why to wait. The
+   * unavailable count is the pods the owners want and lack plus unready pods, read from the cache at most once
+   * per policy and second; replacements in flight cover what the cache has not seen yet.
+   */
+  private Optional<RemediationOutcome> reserve(Pod pod, ImmutabilityPolicy policy, Instant now) {
+    String key = policyKey(policy);
+    synchronized (policyLocks.computeIfAbsent(key, k -> new Object())) {
+      Snapshot snapshot = snapshots.compute(key, (k, old) -> old != null
+          && now.isBefore(old.takenAt().plus(SNAPSHOT_TTL)) ? old : snapshot(policy, now));
+      int limit = policy.getSpec().getRemediation().maxUnavailableOf(snapshot.matched());
+      int busy = Math.max(inFlight.count(key), snapshot.unavailable());
+      if (busy >= limit) {
+        return Optional.of(new RemediationOutcome(Action.Waiting,
+            busy + " pod(s) unavailable or being replaced, maxUnavailable " + limit, IN_FLIGHT_RECHECK));
+      }
+      Optional<Duration> rateLimited = rateLimit.acquire();
+      if (rateLimited.isPresent()) {
+        return Optional.of(new RemediationOutcome(Action.Waiting,
+            "the cluster-wide budget of replacements per minute is spent", rateLimited.get()));
+      }
+      inFlight.started(key, policy, pod, now);
+      snapshots.remove(key);
+      return Optional.empty();
     }
   }
 
-  private RemediationOutcome replace(Pod pod, ImmutabilityPolicy policy, List<Finding> findings, String reasons,
-      Instant now) {
+  private Snapshot snapshot(ImmutabilityPolicy policy, Instant now) {
+    List<Pod> selected = view.podsSelectedBy(policy);
+    int matched = (int) selected.stream().filter(p -> !PodReadiness.hasFinished(p)).count();
+    return new Snapshot(matched, Unavailability.count(selected,
+        p -> ClusterView.controllerOf(p).flatMap(o -> view.owner(p.getMetadata().getNamespace(), o))
+            .flatMap(OwnerAvailability::of)), now);
+  }
+
+  private void release(String key, String uid) {
+    inFlight.cancel(key, uid);
+    rateLimit.release();
+  }
+
+  /** The UIDs of the pod and of the other pods of its controller now. */
+  private Set<String> podsOfOwner(Pod pod) {
+    Set<String> uids = new HashSet<>(Set.of(pod.getMetadata().getUid()));
+    ClusterView.controllerOf(pod).ifPresent(o -> view.podsOfController(o.getUid())
+        .forEach(p -> uids.add(p.getMetadata().getUid())));
+    return uids;
+  }
+
+  /** loopOwner is whose later pods would show a loop: the pod's controller, or the workload a restart rolls. */
+  private void started(Pod pod, ImmutabilityPolicy policy, List<Finding> findings, Owner loopOwner,
+      Set<String> podsBefore, String eventReason, String action, String message, Instant now) {
     String key = policyKey(policy);
-    String namespace = pod.getMetadata().getNamespace();
-    String policyName = policy.getMetadata().getName();
-    boolean bare = ClusterView.controllerOf(pod).isEmpty();
-    try {
-      if (bare) {
-        barePods.replace(pod, PodRecords.baseline(pod).orElse(null));
-      } else if (policy.getSpec().getRemediation().getStrategy() == Strategy.Evict) {
-        boolean evicted = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).evict();
-        if (!evicted) {
-          return refused(pod, policy, "EvictionBlocked",
-              "eviction refused, most likely by a PodDisruptionBudget", now);
-        }
-      } else {
-        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();
-      }
-    } catch (KubernetesClientException e) {
-      return refused(pod, policy, "ReplacementFailed", "the API server refused the replacement: " + e.getMessage(), now);
-    }
     refusals.remove(pod.getMetadata().getUid());
-    inFlight.started(key, pod, now);
-    ledger.replaced(key, pod.getMetadata().getName(), actions(pod, findings, "Replaced"));
-    metrics.podReplacement(namespace, policyName, "Replaced");
-    String message = "replaced by policy " + policyName + " (" + reasons + ")" + (bare ? ": deleted and recreated" : "");
-    events.normal(pod, "PodReplaced", message);
-    events.normal(policy, "PodReplaced", "pod " + pod.getMetadata().getName() + " " + message);
-    log.info("pod {}/{} {}", namespace, pod.getMetadata().getName(), message);
-    return new RemediationOutcome(Action.Started, message, null);
+    loops.replaced(loopOwner.key(), podsBefore, findings, now);
+    ledger.replaced(key, pod.getMetadata().getName(), actions(pod, findings, action));
+    metrics.podReplacement(pod.getMetadata().getNamespace(), policy.getMetadata().getName(), action);
+    events.normal(pod, eventReason, message);
+    events.normal(policy, eventReason, "pod " + pod.getMetadata().getName() + ": " + message);
+    log.info("pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), message);
+    // Nothing else may look at this policy when the replacement times out.
+    timeouts.schedule(() -> report(key, inFlight.refresh(key, clock.instant()), clock.instant()),
+        inFlight.timeout().plusMillis(100).toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Reports replacements that timed out (Degraded, Event, metric) and owners that recovered since. */
+  private void report(String key, InFlightReplacements.Changes changes, Instant now) {
+    for (Replacement r : changes.timedOut()) {
+      String message = "its replacement did not become available within " + human(inFlight.timeout()) + "; "
+          + r.ownerKey().description() + " is not replaced again until all the pods it wants are available";
+      ledger.ownerBlocked(key, r.ownerKey().key(), new ReplacementLedger.Blocked(r.name(), "ReplacementTimedOut",
+          message, now));
+      events.warning(r.policy(), "ReplacementTimedOut", "pod " + r.name() + ": " + message);
+      metrics.podReplacement(r.namespace(), r.policy().getMetadata().getName(), "TimedOut");
+      log.warn("replacement of pod {}/{} timed out: {}", r.namespace(), r.name(), message);
+    }
+    for (Replacement r : changes.recovered()) {
+      ledger.ownerRecovered(key, r.ownerKey().key());
+      events.normal(r.policy(), "OwnerRecovered", r.ownerKey().description() + " has all its pods available again");
+    }
+    if (!changes.timedOut().isEmpty() || !changes.recovered().isEmpty()) {
+      updateBlockedGauge(key);
+    }
+  }
+
+  private void updateBlockedGauge(String key) {
+    int slash = key.indexOf('/');
+    metrics.blockedOwners(key.substring(0, slash), key.substring(slash + 1), ledger.ownerBlocks(key));
+  }
+
+  private LoopCheck withoutLoops(Pod pod, ImmutabilityPolicy policy, Owner owner, List<Finding> findings,
+      Instant now) {
+    Duration window = policy.getSpec().getRemediation().loopWindowDuration();
+    List<Finding> replaceable = new ArrayList<>();
+    Instant retryAt = null;
+    for (Finding finding : findings) {
+      if (isSession(finding)) {
+        // A session is someone's action on that pod: the replacement healed it even if someone does it again.
+        replaceable.add(finding);
+        continue;
+      }
+      Decision decision = loops.check(owner.key(), pod.getMetadata().getUid(), finding, window, now);
+      if (decision.verdict() == LoopGuard.Verdict.Replace) {
+        replaceable.add(finding);
+        continue;
+      }
+      retryAt = retryAt == null || decision.retryAt().isBefore(retryAt) ? decision.retryAt() : retryAt;
+      String message = "replacing the pods of " + owner.description() + " does not heal " + finding.reason()
+          + (finding.container() == null ? "" : " in container " + finding.container())
+          + ": the replacement showed it again within " + human(window) + "; no replacement for it until "
+          + decision.retryAt().truncatedTo(ChronoUnit.SECONDS) + ", then one more try (the wait doubles each time)";
+      ledger.blocked(policyKey(policy), new ReplacementLedger.Blocked(pod.getMetadata().getName(),
+          "ReplacementDoesNotHeal", message, now));
+      if (decision.verdict() == LoopGuard.Verdict.LoopDetected) {
+        events.warning(pod, "ReplacementDoesNotHeal", message);
+        events.warning(policy, "ReplacementDoesNotHeal", "pod " + pod.getMetadata().getName() + ": " + message);
+        metrics.replacementLoop(pod.getMetadata().getNamespace(), policy.getMetadata().getName(), finding.reason());
+        log.warn("pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), message);
+      }
+    }
+    return new LoopCheck(replaceable, retryAt);
   }
 
   private RemediationOutcome refused(Pod pod, ImmutabilityPolicy policy, String reason, String message, Instant now) {
@@ -145,6 +390,29 @@ public final class Remediator implements AutoCloseable {
     log.info("replacement of pod {}/{} refused (attempt {}), retry in {}: {}", pod.getMetadata().getNamespace(),
         pod.getMetadata().getName(), attempt, backoff, message);
     return new RemediationOutcome(Action.Blocked, message, backoff);
+  }
+
+  /** Reports bare-pod recreations: a failure blocks that pod's name until it exists again. */
+  private final class RecreationReports implements BarePodRecreator.Listener {
+    @Override
+    public void recreated(Intent intent) {
+      ledger.ownerRecovered(intent.policyKey(), Owner.ofBarePod(intent.namespace(), intent.name()).key());
+      updateBlockedGauge(intent.policyKey());
+    }
+
+    @Override
+    public void failed(Intent intent, int attempts, String message, boolean gaveUp) {
+      String text = "could not recreate the deleted pod (attempt " + attempts + " of " + BarePodRecreator.MAX_ATTEMPTS
+          + "): " + message + (gaveUp ? "; gave up: its manifest is kept in ConfigMap " + intent.id() : "");
+      ledger.ownerBlocked(intent.policyKey(), Owner.ofBarePod(intent.namespace(), intent.name()).key(),
+          new ReplacementLedger.Blocked(intent.name(), "RecreationFailed", text, clock.instant()));
+      updateBlockedGauge(intent.policyKey());
+      if (attempts == 1 || gaveUp) {
+        view.policiesSelecting(intent.namespace(), intent.replacement().getMetadata().getLabels()).stream()
+            .filter(p -> policyKey(p).equals(intent.policyKey())).findFirst()
+            .ifPresent(p -> events.warning(p, "RecreationFailed", "pod " + intent.name() + ": " + text));
+      }
+    }
   }
 
   /**
@@ -164,8 +432,20 @@ public final class Remediator implements AutoCloseable {
 
   /** Sessions wait out the exec grace period; every other drift is due at once. */
   private static Instant dueAt(Finding finding, Duration execGrace) {
-    boolean session = finding.reason() == DriftReason.ExecSession || finding.reason() == DriftReason.AttachSession;
-    return session ? finding.detectedAt().plus(execGrace) : finding.detectedAt();
+    return isSession(finding) ? finding.detectedAt().plus(execGrace) : finding.detectedAt();
+  }
+
+  private static boolean isSession(Finding finding) {
+    return finding.reason() == DriftReason.ExecSession || finding.reason() == DriftReason.AttachSession;
+  }
+
+  /** 10m, 1h30m, 6s: as durations are written in policies and settings. */
+  private static String human(Duration duration) {
+    return duration.toString().substring(2).toLowerCase(Locale.ROOT);
+  }
+
+  private static String reasons(List<Finding> findings) {
+    return findings.stream().map(f -> f.reason().name()).distinct().collect(Collectors.joining(","));
   }
 
   /** What was done, once for each finding, so the policy status shows it against every one of them. */
@@ -174,16 +454,17 @@ public final class Remediator implements AutoCloseable {
         f.message(), f.detectedAt().toString(), action)).toList();
   }
 
-
   /** Drops what is kept for a deleted policy. */
   public void forget(String policyKey) {
     inFlight.forget(policyKey);
     ledger.forget(policyKey);
     policyLocks.remove(policyKey);
+    snapshots.remove(policyKey);
   }
 
   @Override
   public void close() {
+    timeouts.shutdownNow();
     barePods.close();
   }
 }

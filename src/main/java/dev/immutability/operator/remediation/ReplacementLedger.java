@@ -10,11 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * What remediation did per policy since the policy's status was last written: replacement counts to add to
  * {@code status.replacedPods}, actions to show in {@code status.recentFindings}, and pods whose replacement is
  * blocked. The policy reconciler takes these into the status; what it fails to write it hands back.
+ * Blocks on a drifted pod end when the pod is no longer drifted; blocks on an owner (a replacement that never
+ * became available, a bare pod that could not be recreated) end only when the remediator lifts them.
  */
 public final class ReplacementLedger {
   private static final int MAX_ACTIONS = 50;
@@ -26,6 +29,7 @@ public final class ReplacementLedger {
     long replaced;
     final Deque<RecentFinding> actions = new ArrayDeque<>();
     final Map<String, Blocked> blocked = new ConcurrentHashMap<>();
+    final Map<String, Blocked> ownerBlocks = new ConcurrentHashMap<>();
   }
 
   /** What a policy's status takes from the ledger at once. */
@@ -56,8 +60,25 @@ public final class ReplacementLedger {
     entry(policyKey).blocked.keySet().retainAll(driftedPods);
   }
 
+  /** The owner's pods are not replaced until it recovers; the pod named is the one whose replacement failed. */
+  public void ownerBlocked(String policyKey, String ownerKey, Blocked blocked) {
+    entry(policyKey).ownerBlocks.merge(ownerKey, blocked,
+        (old, now) -> new Blocked(now.pod(), now.reason(), now.message(), old.since()));
+  }
+
+  /** How many owners of the policy are blocked now. */
+  public int ownerBlocks(String policyKey) {
+    return entry(policyKey).ownerBlocks.size();
+  }
+
+  public void ownerRecovered(String policyKey, String ownerKey) {
+    entry(policyKey).ownerBlocks.remove(ownerKey);
+  }
+
   public Optional<Blocked> oldestBlocked(String policyKey) {
-    return entry(policyKey).blocked.values().stream().min((a, b) -> a.since().compareTo(b.since()));
+    Entry entry = entry(policyKey);
+    return Stream.concat(entry.blocked.values().stream(), entry.ownerBlocks.values().stream())
+        .min((a, b) -> a.since().compareTo(b.since()));
   }
 
   public synchronized Drained drain(String policyKey) {

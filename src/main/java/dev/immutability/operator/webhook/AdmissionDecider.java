@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * denied in Enforce mode), debug containers are denied in Enforce mode, and new pods must have (or are given, with
  * rootFilesystem.mutate) a read-only root filesystem in Enforce mode. A pure function of the request and the caches.
  */
-final class AdmissionDecider {
+public final class AdmissionDecider {
   static final String WRITABLE_VOLUME_PREFIX = "immutability-writable-";
   private static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 
@@ -183,18 +183,27 @@ final class AdmissionDecider {
 
   private AdmissionDecision readOnlyRootFilesystem(AdmissionRequest request) {
     Pod pod = podOf(request);
-    List<ImmutabilityPolicy> requiring = enforcing(request.namespace(), pod, AdmissionDecider::requiresReadOnly);
+    return createRefusal(pod, lookup.selecting(request.namespace(), pod.getMetadata().getLabels()))
+        .map(AdmissionDecision::deny).orElseGet(AdmissionDecision::allow);
+  }
+
+  /**
+   * Why the validating webhook refuses to create this pod (after any mutation), given the policies that select
+   * it; empty when it allows it. Also used to check that a replacement can start before a pod is replaced.
+   */
+  public static Optional<String> createRefusal(Pod pod, List<ImmutabilityPolicy> selecting) {
+    List<ImmutabilityPolicy> requiring = selecting.stream().filter(p -> p.getSpec().getMode() == Mode.Enforce)
+        .filter(AdmissionDecider::requiresReadOnly).toList();
     if (requiring.isEmpty()) {
-      return AdmissionDecision.allow();
+      return Optional.empty();
     }
     Set<String> excluded = excluded(requiring);
     List<String> writable = pod.getSpec().getContainers().stream()
         .filter(c -> !excluded.contains(c.getName()) && !readOnly(c)).map(Container::getName).toList();
     if (writable.isEmpty()) {
-      return AdmissionDecision.allow();
+      return Optional.empty();
     }
-    ImmutabilityPolicy policy = requiring.get(0);
-    return AdmissionDecision.deny(refusal(policy, "creating a pod whose containers " + writable
+    return Optional.of(refusal(requiring.get(0), "creating a pod whose containers " + writable
         + " lack securityContext.readOnlyRootFilesystem: true",
         "set it and mount emptyDir volumes where the application writes, or set spec.rootFilesystem.mutate: true"
             + " on the policy to have it done at admission"));

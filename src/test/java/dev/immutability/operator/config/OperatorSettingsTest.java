@@ -1,6 +1,7 @@
 package dev.immutability.operator.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +17,17 @@ class OperatorSettingsTest {
     assertThat(settings.watchNamespaces()).isEmpty();
     assertThat(settings.leaderElection()).isFalse();
     assertThat(settings.replacementTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(settings.maxReplacementsPerMinute()).isEqualTo(30);
+  }
+
+  @Test
+  void theClusterWideReplacementRateMustBeAPositiveNumber() {
+    assertThat(OperatorSettings.from(Map.of("MAX_REPLACEMENTS_PER_MINUTE", "5")).maxReplacementsPerMinute())
+        .isEqualTo(5);
+    assertThatThrownBy(() -> OperatorSettings.from(Map.of("MAX_REPLACEMENTS_PER_MINUTE", "0")))
+        .hasMessageContaining("MAX_REPLACEMENTS_PER_MINUTE must be at least 1");
+    assertThatThrownBy(() -> OperatorSettings.from(Map.of("MAX_REPLACEMENTS_PER_MINUTE", "lots")))
+        .hasMessageContaining("MAX_REPLACEMENTS_PER_MINUTE must be a whole number");
   }
 
   @Test

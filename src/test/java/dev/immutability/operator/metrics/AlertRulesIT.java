@@ -27,7 +27,7 @@ class AlertRulesIT {
     LocalCluster.Result check = LocalCluster.exec(List.of(promtool, "check", "rules", "config/prometheus/alerts.yaml"),
         60, false);
     assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: 8 rules found");
+    assertThat(check.output()).contains("SUCCESS: 10 rules found");
   }
 
   @Test
@@ -43,7 +43,7 @@ class AlertRulesIT {
     String rules = Files.readString(Path.of("config/prometheus/alerts.yaml"));
     String tests = Files.readString(Path.of("config/prometheus/alerts-test.yaml"));
     List<String> alerts = Pattern.compile("- alert: (\\w+)").matcher(rules).results().map(m -> m.group(1)).toList();
-    assertThat(alerts).hasSize(8);
+    assertThat(alerts).hasSize(10);
     for (String alert : alerts) {
       assertThat(tests).as(alert + " is tested").containsPattern("alertname: " + alert + "\\n");
     }

@@ -46,6 +46,17 @@ class OperatorMetricsTest {
   }
 
   @Test
+  void replacementsThatDoNotHealOrDoNotComeBackHaveBoundedLabels() {
+    metrics.replacementLoop("shop", "web", DriftReason.ImageDigestChanged);
+    metrics.blockedOwners("shop", "web", 2);
+    assertThat(registry.scrape())
+        .contains("immutability_replacement_loops_total{namespace=\"shop\",policy=\"web\",reason=\"ImageDigestChanged\"} 1.0")
+        .contains("immutability_replacements_blocked{namespace=\"shop\",policy=\"web\"} 2.0");
+    metrics.policyDeleted("shop", "web");
+    assertThat(registry.scrape()).doesNotContain("immutability_replacements_blocked{");
+  }
+
+  @Test
   void negativeLatenciesFromClockSkewCountAsZero() {
     metrics.detectionLatency(Duration.ofSeconds(-5));
     assertThat(registry.scrape()).contains("immutability_detection_latency_seconds_sum 0.0");

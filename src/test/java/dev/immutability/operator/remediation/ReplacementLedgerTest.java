@@ -44,4 +44,16 @@ class ReplacementLedgerTest {
     ledger.retainBlocked("shop/web", Set.of("web-3"));
     assertThat(ledger.oldestBlocked("shop/web")).isEmpty();
   }
+
+  @Test
+  void anOwnerBlockOutlivesThePodAndEndsWhenTheOwnerRecovers() {
+    ledger.ownerBlocked("shop/web", "rs-uid", new ReplacementLedger.Blocked("web-1", "ReplacementTimedOut", "late",
+        Instant.EPOCH));
+    ledger.retainBlocked("shop/web", Set.of());
+    assertThat(ledger.oldestBlocked("shop/web")).hasValueSatisfying(b -> assertThat(b.reason())
+        .isEqualTo("ReplacementTimedOut"));
+    assertThat(ledger.ownerBlocks("shop/web")).isEqualTo(1);
+    ledger.ownerRecovered("shop/web", "rs-uid");
+    assertThat(ledger.oldestBlocked("shop/web")).isEmpty();
+  }
 }

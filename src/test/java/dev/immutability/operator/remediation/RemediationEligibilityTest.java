@@ -1,0 +1,49 @@
+package dev.immutability.operator.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.immutability.operator.api.Remediation;
+import dev.immutability.operator.drift.TestPods;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Which pods are only reported, and when a rollout restart already covers a pod. */
+class RemediationEligibilityTest {
+
+  private static Pod jobPod() {
+    return TestPods.running().editMetadata().addNewOwnerReference().withKind("Job").withName("batch").withUid("j")
+        .withController(true).endOwnerReference().endMetadata().build();
+  }
+
+  @Test
+  void jobPodsAreReplacedOnlyWhenThePolicyOptsIn() {
+    Remediation remediation = new Remediation();
+    assertThat(Remediator.notReplaceable(jobPod(), remediation)).hasValueSatisfying(
+        why -> assertThat(why).contains("Job", "replaceJobPods"));
+    remediation.setReplaceJobPods(true);
+    assertThat(Remediator.notReplaceable(jobPod(), remediation)).isEmpty();
+    assertThat(Remediator.notReplaceable(TestPods.pod(), new Remediation())).isEmpty();
+  }
+
+  @Test
+  void mirrorPodsAreNeverReplaced() {
+    Pod mirror = TestPods.running().editMetadata().addToAnnotations(Remediator.MIRROR_ANNOTATION, "abc")
+        .endMetadata().build();
+    Remediation remediation = new Remediation();
+    remediation.setReplaceJobPods(true);
+    assertThat(Remediator.notReplaceable(mirror, remediation)).hasValueSatisfying(
+        why -> assertThat(why).contains("static pod"));
+  }
+
+  @Test
+  void aPodCreatedBeforeTheLastRestartIsAlreadyBeingRolled() {
+    Pod pod = TestPods.running().editMetadata().withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
+    assertThat(RolloutRestarter.beingRolled(pod, new RolloutRestarter.Restarts(Optional.empty(), "1"))).isFalse();
+    assertThat(RolloutRestarter.beingRolled(pod, new RolloutRestarter.Restarts(
+        Optional.of(Instant.parse("2026-01-01T00:00:05Z")), "1"))).isTrue();
+    assertThat(RolloutRestarter.beingRolled(pod, new RolloutRestarter.Restarts(
+        Optional.of(Instant.parse("2026-01-01T00:00:00Z")), "1"))).as("created by that restart").isFalse();
+  }
+}

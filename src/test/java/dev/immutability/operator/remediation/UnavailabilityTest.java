@@ -1,0 +1,68 @@
+package dev.immutability.operator.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.immutability.operator.drift.TestPods;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class UnavailabilityTest {
+
+  private static Pod pod(String name, String ownerUid, String phase, boolean ready) {
+    PodBuilder builder = TestPods.running().editMetadata().withName(name).withUid("uid-" + name).endMetadata()
+        .editStatus().withPhase(phase).addNewCondition().withType("Ready").withStatus(ready ? "True" : "False")
+        .endCondition().endStatus();
+    if (ownerUid != null) {
+      builder.editMetadata().addNewOwnerReference().withKind("ReplicaSet").withName("web").withUid(ownerUid)
+          .withController(true).endOwnerReference().endMetadata();
+    }
+    return builder.build();
+  }
+
+  @Test
+  void podsAnOwnerWantsAndLacksCountEvenWhenNoPodShowsIt() {
+    List<Pod> pods = List.of(pod("a", "rs", "Running", true), pod("b", "rs", "Running", true));
+    // The ReplicaSet wants 3 and has 2 available: the third pod was never created (quota, admission).
+    assertThat(Unavailability.count(pods, p -> Optional.of(new OwnerAvailability(3, 2)))).isEqualTo(1);
+  }
+
+  @Test
+  void unreadyPodsCountWhenTheOwnerStatusHasNotCaughtUp() {
+    List<Pod> pods = List.of(pod("a", "rs", "Running", false), pod("b", "rs", "Running", false),
+        pod("c", "rs", "Running", true));
+    assertThat(Unavailability.count(pods, p -> Optional.of(new OwnerAvailability(3, 2)))).isEqualTo(2);
+  }
+
+  @Test
+  void finishedPodsNeverCount() {
+    List<Pod> pods = List.of(pod("failed", null, "Failed", false), pod("done", null, "Succeeded", false),
+        pod("web", "rs", "Running", true));
+    assertThat(Unavailability.count(pods, p -> Optional.of(new OwnerAvailability(1, 1)))).isZero();
+  }
+
+  @Test
+  void aPodWithoutAKnownOwnerCountsWhenUnready() {
+    List<Pod> pods = List.of(pod("bare", null, "Running", false), pod("other", "unknown", "Running", false));
+    assertThat(Unavailability.count(pods, p -> Optional.empty())).isEqualTo(2);
+  }
+
+  @Test
+  void ownerAvailabilityFromEachKindsStatus() {
+    assertThat(OwnerAvailability.of(new ReplicaSetBuilder().withNewSpec().withReplicas(3).endSpec()
+        .withNewStatus().withReplicas(3).withAvailableReplicas(1).endStatus().build()))
+        .hasValue(new OwnerAvailability(3, 1));
+    assertThat(OwnerAvailability.of(new StatefulSetBuilder().withNewSpec().withReplicas(2).endSpec().build()))
+        .as("no status yet: nothing available").hasValue(new OwnerAvailability(2, 0));
+    assertThat(OwnerAvailability.of(new DaemonSetBuilder().withNewSpec().endSpec().withNewStatus()
+        .withDesiredNumberScheduled(4).withNumberAvailable(3).withCurrentNumberScheduled(4)
+        .withNumberMisscheduled(0).withNumberReady(3).endStatus().build()))
+        .hasValueSatisfying(a -> assertThat(a.missing()).isEqualTo(1));
+    assertThat(new OwnerAvailability(3, 3).recovered()).isTrue();
+  }
+}
