@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
  * The operator's settings, read from environment variables (the Deployment sets them; all have defaults).
  *
  * @param watchNamespaces namespaces to watch; empty means all
+ * @param barePodRecreation replace drifted pods no controller owns by delete and create (needs pods create)
  * @param configHashKeySecret the Secret of the operator's namespace that holds the key for config hashes
  * @param exitOnLeadershipLoss exit when the Lease is lost, so a replica that lost it can never act as a stale leader
  * @param maxReplacementsPerMinute evictions, deletes and rollout restarts allowed per minute across all policies
@@ -26,6 +27,7 @@ public record OperatorSettings(
     String instanceName,
     Duration replacementTimeout,
     int maxReplacementsPerMinute,
+    boolean barePodRecreation,
     String configHashKeySecret,
     WebhookSettings webhook) {
 
@@ -47,6 +49,7 @@ public record OperatorSettings(
         env.getOrDefault("POD_NAME", hostname(env)),
         Durations.parse(env.getOrDefault("REPLACEMENT_TIMEOUT", "5m")),
         positive("MAX_REPLACEMENTS_PER_MINUTE", env.getOrDefault("MAX_REPLACEMENTS_PER_MINUTE", "30")),
+        Boolean.parseBoolean(env.getOrDefault("BARE_POD_RECREATION", "true")),
         env.getOrDefault("CONFIG_HASH_KEY_SECRET", "immutability-operator-hash-key"),
         WebhookSettings.from(env, inCluster, podNamespace));
   }
@@ -78,16 +81,16 @@ public record OperatorSettings(
 
   public OperatorSettings withHttpAddress(InetSocketAddress address) {
     return new OperatorSettings(address, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, configHashKeySecret, webhook);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret, webhook);
   }
 
   public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
     return new OperatorSettings(httpAddress, Set.copyOf(namespaces), leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, configHashKeySecret, webhook);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret, webhook);
   }
 
   public OperatorSettings withWebhook(WebhookSettings settings) {
     return new OperatorSettings(httpAddress, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, configHashKeySecret, settings);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret, settings);
   }
 }

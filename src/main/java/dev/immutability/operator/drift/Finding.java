@@ -1,7 +1,11 @@
 package dev.immutability.operator.drift;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -17,9 +21,13 @@ import java.util.TreeSet;
 public record Finding(DriftReason reason, String container, String message, Instant detectedAt,
     List<String> policies, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean unauthenticated) {
 
+  /** Longer messages (a command of a few hundred KB) are cut, so the findings annotation stays far below 256 KiB. */
+  public static final int MAX_MESSAGE = 512;
+
   public Finding {
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(message, "message");
+    message = capped(message);
     Objects.requireNonNull(detectedAt, "detectedAt");
     policies = policies == null ? List.of() : List.copyOf(policies);
   }
@@ -54,5 +62,21 @@ public record Finding(DriftReason reason, String container, String message, Inst
 
   public Finding withDetectedAt(Instant when) {
     return new Finding(reason, container, message, when, policies, unauthenticated);
+  }
+
+  /** The message, or its start with the full message's length and SHA-256, so the cut one still identifies it. */
+  static String capped(String message) {
+    if (message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    String hash;
+    try {
+      hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(message.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+    String tail = "… (" + message.length() + " characters, sha256:" + hash + ")";
+    return message.substring(0, MAX_MESSAGE - tail.length()) + tail;
   }
 }

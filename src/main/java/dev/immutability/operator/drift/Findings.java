@@ -3,6 +3,7 @@ package dev.immutability.operator.drift;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,34 @@ public final class Findings {
     }
     List<Finding> result = new ArrayList<>(merged.values());
     result.sort(Comparator.comparing(Finding::detectedAt).thenComparing(Finding::key));
-    return result;
+    return capped(result);
+  }
+
+  /** At most this many event-like findings of one reason stay on a pod (the newest): one is enough to replace it. */
+  public static final int MAX_EVENTS_PER_REASON = 10;
+
+  /** The pod's findings with one more event-like finding, unless it is recorded already; null when it is. */
+  public static List<Finding> withEvent(List<Finding> findings, Finding event) {
+    if (findings.stream().anyMatch(f -> f.key().equals(event.key()))) {
+      return null;
+    }
+    List<Finding> added = new ArrayList<>(findings);
+    added.add(event);
+    added.sort(Comparator.comparing(Finding::detectedAt).thenComparing(Finding::key));
+    return capped(added);
+  }
+
+  /** Drops the oldest event-like findings of a reason beyond {@link #MAX_EVENTS_PER_REASON}; keeps the order. */
+  private static List<Finding> capped(List<Finding> sorted) {
+    Map<DriftReason, Integer> newer = new EnumMap<>(DriftReason.class);
+    List<Finding> kept = new ArrayList<>();
+    for (int i = sorted.size() - 1; i >= 0; i--) {
+      Finding finding = sorted.get(i);
+      if (!finding.reason().isEvent() || newer.merge(finding.reason(), 1, Integer::sum) <= MAX_EVENTS_PER_REASON) {
+        kept.add(0, finding);
+      }
+    }
+    return kept;
   }
 
   /**

@@ -76,6 +76,12 @@ public final class OperatorMetrics {
         .tags("namespace", namespace, "phase", phase).register(registry).increment();
   }
 
+  /** A finding heard as it happened (exec, attach, runtime) could not be recorded: the queue was full or writes failed. */
+  public void recordingDropped(DriftReason reason) {
+    Counter.builder("immutability.recordings.dropped").description("Findings that could not be recorded on their pod")
+        .tags("reason", reason.name()).register(registry).increment();
+  }
+
   /** A periodic task failed; it is retried at its next run. */
   public void backgroundTaskFailed(String task) {
     Counter.builder("immutability.background.task.failures").description("Failed runs of periodic tasks, retried")

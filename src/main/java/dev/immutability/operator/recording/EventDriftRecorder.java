@@ -2,16 +2,19 @@ package dev.immutability.operator.recording;
 
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.drift.Finding;
+import dev.immutability.operator.drift.Findings;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +24,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventDriftRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventDriftRecorder.class);
-  private static final int ATTEMPTS = 5;
+  /** Recordings waiting at most; beyond it new ones are dropped and counted, never memory without bound. */
+  static final int CAPACITY = 1000;
+  private static final int ATTEMPTS = 8;
+  private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+  private static final int HTTP_NOT_FOUND = 404;
 
   private final KubernetesClient client;
   private final PodRecorder recorder;
   private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final Clock clock;
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("event-drift-recorder"));
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("event-drift-recorder"));
+  private final AtomicInteger pending = new AtomicInteger();
 
   public EventDriftRecorder(KubernetesClient client, PodRecorder recorder, EventRecorder events,
       OperatorMetrics metrics, Clock clock) {
@@ -41,42 +50,56 @@ public final class EventDriftRecorder implements AutoCloseable {
 
   /** Queues the finding for the pod; {@code eventReason} names the Event emitted on the pod and its policies. */
   public void record(String namespace, String podName, Finding finding, String eventReason) {
-    executor.execute(() -> write(namespace, podName, finding, eventReason));
+    if (pending.incrementAndGet() > CAPACITY) {
+      pending.decrementAndGet();
+      metrics.recordingDropped(finding.reason());
+      log.warn("recording queue full ({}): dropped {} on pod {}/{}", CAPACITY, finding.reason(), namespace, podName);
+      return;
+    }
+    executor.execute(() -> attempt(namespace, podName, finding, eventReason, 1));
+  }
+
+  /** Writes, or tries again with exponential backoff (conflicts, API server errors), a bounded number of times. */
+  private void attempt(String namespace, String podName, Finding finding, String eventReason, int attempt) {
+    try {
+      write(namespace, podName, finding, eventReason);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HTTP_NOT_FOUND && attempt < ATTEMPTS) {
+        long delay = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 6);
+        executor.schedule(() -> attempt(namespace, podName, finding, eventReason, attempt + 1), delay,
+            TimeUnit.MILLISECONDS);
+        return;
+      }
+      if (e.getCode() != HTTP_NOT_FOUND) {
+        metrics.recordingDropped(finding.reason());
+        log.warn("gave up recording {} on pod {}/{} after {} attempts: {}", finding.reason(), namespace, podName,
+            attempt, e.getMessage());
+      }
+    }
+    pending.decrementAndGet();
   }
 
   private void write(String namespace, String podName, Finding finding, String eventReason) {
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
-      if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
-        return;
-      }
-      List<Finding> findings = new ArrayList<>(PodRecords.findings(pod));
-      if (findings.stream().anyMatch(f -> f.key().equals(finding.key()))) {
-        return;
-      }
-      findings.add(finding);
-      try {
-        recorder.recordFindings(pod, findings, clock.instant());
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 409 && attempt < ATTEMPTS) {
-          continue;
-        }
-        log.warn("could not record {} on pod {}/{}: {}", finding.reason(), namespace, podName, e.getMessage());
-        return;
-      }
-      String message = finding.message();
-      events.warning(pod, eventReason, message);
-      for (String policy : finding.policies()) {
-        ImmutabilityPolicy target = new ImmutabilityPolicy();
-        target.getMetadata().setName(policy);
-        target.getMetadata().setNamespace(namespace);
-        ImmutabilityPolicy live = client.resource(target).get();
-        if (live != null) {
-          events.warning(live, eventReason, "pod " + podName + ": " + message);
-        }
-        metrics.findingRecorded(namespace, policy, finding.reason());
-      }
+    Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
+    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
       return;
+    }
+    List<Finding> findings = Findings.withEvent(PodRecords.findings(pod), finding);
+    if (findings == null) {
+      return;
+    }
+    recorder.recordFindings(pod, findings, clock.instant());
+    String message = finding.message();
+    events.warning(pod, eventReason, message);
+    for (String policy : finding.policies()) {
+      ImmutabilityPolicy target = new ImmutabilityPolicy();
+      target.getMetadata().setName(policy);
+      target.getMetadata().setNamespace(namespace);
+      ImmutabilityPolicy live = client.resource(target).get();
+      if (live != null) {
+        events.warning(live, eventReason, "pod " + podName + ": " + message);
+      }
+      metrics.findingRecorded(namespace, policy, finding.reason());
     }
   }
 

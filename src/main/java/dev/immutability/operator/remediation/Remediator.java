@@ -70,6 +70,7 @@ public final class Remediator implements AutoCloseable {
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final Set<String> watchNamespaces;
+  private final boolean barePodRecreation;
   private final InFlightReplacements inFlight;
   private final PodRemoval removal;
   private final BarePodRecreator barePods;
@@ -92,6 +93,7 @@ public final class Remediator implements AutoCloseable {
     this.metrics = metrics;
     this.clock = clock;
     this.watchNamespaces = settings.watchNamespaces();
+    this.barePodRecreation = settings.barePodRecreation();
     this.inFlight = new InFlightReplacements(view, settings.replacementTimeout());
     this.removal = new PodRemoval(client);
     this.barePods = new BarePodRecreator(client, new RecreationIntents(client, settings.leaseNamespace()), removal,
@@ -124,7 +126,7 @@ public final class Remediator implements AutoCloseable {
         || remediation.getStrategy() == Strategy.None || PodReadiness.isTerminating(pod)) {
       return RemediationOutcome.none();
     }
-    Optional<String> reportedOnlyBecause = notReplaceable(pod, remediation);
+    Optional<String> reportedOnlyBecause = notReplaceable(pod, remediation, barePodRecreation);
     if (reportedOnlyBecause.isPresent()) {
       if (reportedOnly.add(pod.getMetadata().getUid())) {
         ledger.actions(key, actions(pod, findings, "Recorded"));
@@ -173,11 +175,18 @@ public final class Remediator implements AutoCloseable {
     return replace(pod, policy, findings, owner, barePodReplacement, now);
   }
 
-  /** Mirror (static) pods belong to the kubelet; Job pods restart their work when replaced. */
-  static Optional<String> notReplaceable(Pod pod, Remediation remediation) {
+  /**
+   * Mirror (static) pods belong to the kubelet; Job pods restart their work when replaced; a bare pod can only be
+   * recreated where the install grants pods create.
+   */
+  static Optional<String> notReplaceable(Pod pod, Remediation remediation, boolean barePodRecreation) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     if (annotations != null && annotations.containsKey(MIRROR_ANNOTATION)) {
       return Optional.of("a static pod's mirror: the kubelet runs it from a file, so drift is reported, never replaced");
+    }
+    if (!barePodRecreation && ClusterView.controllerOf(pod).isEmpty()) {
+      return Optional.of("a pod no controller owns: this install does not recreate bare pods (BARE_POD_RECREATION), "
+          + "so drift is reported, never replaced");
     }
     boolean jobPod = ClusterView.controllerOf(pod).filter(o -> "Job".equals(o.getKind())).isPresent();
     if (jobPod && !remediation.isReplaceJobPods()) {

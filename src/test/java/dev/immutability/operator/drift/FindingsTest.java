@@ -91,4 +91,31 @@ class FindingsTest {
       assertThat(f.unauthenticated()).isTrue();
     });
   }
+
+  @Test
+  void aHugeMessageIsCutAndStillIdentifiesTheWholeCommand() {
+    String command = "x".repeat(300_000);
+    Finding finding = Finding.of(DriftReason.ExecSession, "app", "alice ran [" + command + "]",
+        Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(finding.message()).hasSize(Finding.MAX_MESSAGE).contains("300012 characters, sha256:");
+    Finding other = Finding.of(DriftReason.ExecSession, "app", "alice ran [" + command + "y]",
+        Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(other.key()).as("a different command stays a different finding").isNotEqualTo(finding.key());
+    assertThat(Finding.of(DriftReason.ExecSession, "app", "short", Instant.EPOCH).message()).isEqualTo("short");
+  }
+
+  @Test
+  void onlyTheNewestSessionsOfAReasonStayOnThePod() {
+    List<Finding> findings = List.of(Finding.of(DriftReason.ImageChanged, "app", "edited", Instant.EPOCH));
+    for (int i = 0; i < 25; i++) {
+      findings = Findings.withEvent(findings, Finding.of(DriftReason.ExecSession, "app", "ran " + i,
+          Instant.EPOCH.plusSeconds(i + 1)));
+    }
+    assertThat(findings).filteredOn(f -> f.reason() == DriftReason.ExecSession).hasSize(Findings.MAX_EVENTS_PER_REASON)
+        .extracting(Finding::message).first().isEqualTo("ran 15");
+    assertThat(findings).anySatisfy(f -> assertThat(f.reason()).isEqualTo(DriftReason.ImageChanged));
+    assertThat(Findings.withEvent(findings, findings.get(findings.size() - 1))).as("already recorded").isNull();
+    assertThat(Findings.merge(findings, List.of())).isEqualTo(findings.stream()
+        .filter(f -> f.reason().isEvent()).toList());
+  }
 }

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -128,7 +130,8 @@ class PackagingIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("valueSets")
   void theChartRendersAndTheApiServerAcceptsIt(String name, String[] sets) throws IOException {
-    String manifests = render(sets);
+    // Roles for a watched namespace land in the test's namespace: a dry run applies into one namespace.
+    String manifests = render(sets).replace("namespace: shop", "namespace: " + cluster.namespace());
     LocalCluster.Result applied = serverDryRun(manifests, "-n", cluster.namespace());
     assertThat(applied.exitCode()).as(applied.output()).isZero();
     assertThat(applied.output()).contains("deployment.apps/immutability-operator created (server dry run)");
@@ -175,6 +178,27 @@ class PackagingIT {
       assertThat(only(objects(manifests), ValidatingAdmissionPolicyBinding.class).getSpec().getPolicyName())
           .isEqualTo(policy.getMetadata().getName());
     });
+  }
+
+  @Test
+  void withWatchedNamespacesTheChartGrantsNamespacedRolesAndPodsCreateOnlyForBarePodRecreation() {
+    List<HasMetadata> objects = objects(render("watchNamespaces={shop,web}", "remediation.recreateBarePods=false"));
+    ClusterRole clusterRole = only(objects, ClusterRole.class);
+    assertThat(clusterRole.getRules()).as("only the cluster-scoped webhook configurations")
+        .allSatisfy(r -> assertThat(r.getApiGroups()).containsExactly("admissionregistration.k8s.io"));
+    List<Role> roles = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .filter(r -> r.getMetadata().getName().equals("immutability-operator")).toList();
+    assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("shop", "web");
+    assertThat(roles).allSatisfy(role -> assertThat(role.getRules()).filteredOn(r -> r.getResources().equals(
+        List.of("pods"))).singleElement().satisfies(r -> assertThat(r.getVerbs()).doesNotContain("create")));
+    assertThat(objects).filteredOn(RoleBinding.class::isInstance).extracting(o -> o.getMetadata().getNamespace())
+        .contains("shop", "web");
+    Deployment deployment = only(objects, Deployment.class);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> {
+          assertThat(e.getName()).isEqualTo("BARE_POD_RECREATION");
+          assertThat(e.getValue()).isEqualTo("false");
+        });
   }
 
   @Test

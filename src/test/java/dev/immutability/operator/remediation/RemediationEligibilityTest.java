@@ -20,11 +20,11 @@ class RemediationEligibilityTest {
   @Test
   void jobPodsAreReplacedOnlyWhenThePolicyOptsIn() {
     Remediation remediation = new Remediation();
-    assertThat(Remediator.notReplaceable(jobPod(), remediation)).hasValueSatisfying(
+    assertThat(Remediator.notReplaceable(jobPod(), remediation, true)).hasValueSatisfying(
         why -> assertThat(why).contains("Job", "replaceJobPods"));
     remediation.setReplaceJobPods(true);
-    assertThat(Remediator.notReplaceable(jobPod(), remediation)).isEmpty();
-    assertThat(Remediator.notReplaceable(TestPods.pod(), new Remediation())).isEmpty();
+    assertThat(Remediator.notReplaceable(jobPod(), remediation, true)).isEmpty();
+    assertThat(Remediator.notReplaceable(TestPods.pod(), new Remediation(), true)).isEmpty();
   }
 
   @Test
@@ -33,7 +33,7 @@ class RemediationEligibilityTest {
         .endMetadata().build();
     Remediation remediation = new Remediation();
     remediation.setReplaceJobPods(true);
-    assertThat(Remediator.notReplaceable(mirror, remediation)).hasValueSatisfying(
+    assertThat(Remediator.notReplaceable(mirror, remediation, true)).hasValueSatisfying(
         why -> assertThat(why).contains("static pod"));
   }
 
@@ -45,5 +45,13 @@ class RemediationEligibilityTest {
         Optional.of(Instant.parse("2026-01-01T00:00:05Z")), "1"))).isTrue();
     assertThat(RolloutRestarter.beingRolled(pod, new RolloutRestarter.Restarts(
         Optional.of(Instant.parse("2026-01-01T00:00:00Z")), "1"))).as("created by that restart").isFalse();
+  }
+
+  @Test
+  void aBarePodIsOnlyReportedWhereTheInstallDoesNotRecreateBarePods() {
+    assertThat(Remediator.notReplaceable(TestPods.pod(), new Remediation(), false)).hasValueSatisfying(
+        reason -> assertThat(reason).contains("BARE_POD_RECREATION"));
+    assertThat(Remediator.notReplaceable(jobPod(), new Remediation(), false)).hasValueSatisfying(
+        reason -> assertThat(reason).contains("Job"));
   }
 }
