@@ -32,7 +32,7 @@ public final class ConfigRefs {
       volumeReads.put(volume.getName(), readsOf(volume));
     }
     Map<String, Consumption> consumed = new LinkedHashMap<>();
-    for (Container container : nullSafe(pod.getSpec().getContainers())) {
+    for (Container container : PodContainers.of(pod.getSpec())) {
       String name = container.getName();
       for (VolumeMount mount : nullSafe(container.getVolumeMounts())) {
         volumeReads.getOrDefault(mount.getName(), List.of()).forEach(read -> add(consumed, read, name));

@@ -8,6 +8,7 @@ import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.api.RootFilesystem;
 import dev.immutability.operator.api.Strategy;
 import dev.immutability.operator.drift.DriftReason;
+import dev.immutability.operator.drift.PodContainers;
 import dev.immutability.operator.drift.PolicySelection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -198,7 +199,7 @@ public final class AdmissionDecider {
       return Optional.empty();
     }
     Set<String> excluded = excluded(requiring);
-    List<String> writable = pod.getSpec().getContainers().stream()
+    List<String> writable = PodContainers.of(pod.getSpec()).stream()
         .filter(c -> !excluded.contains(c.getName()) && !readOnly(c)).map(Container::getName).toList();
     if (writable.isEmpty()) {
       return Optional.empty();
@@ -266,13 +267,23 @@ public final class AdmissionDecider {
         newVolumes.forEach(v -> operations.add(op("add", "/spec/volumes/-", v)));
       }
     }
-    List<Container> containers = pod.getSpec().getContainers();
-    for (int i = 0; i < containers.size(); i++) {
-      Container container = containers.get(i);
+    addReadOnly(operations, "/spec/containers/", pod.getSpec().getContainers(), excluded, writablePaths,
+        volumeNames);
+    addReadOnly(operations, "/spec/initContainers/", pod.getSpec().getInitContainers(), excluded, writablePaths,
+        volumeNames);
+    return operations;
+  }
+
+  /** Containers and init containers (native sidecars among them) alike: read-only root, emptyDirs mounted. */
+  private static void addReadOnly(List<Map<String, Object>> operations, String path, List<Container> containers,
+      Set<String> excluded, List<String> writablePaths, List<String> volumeNames) {
+    List<Container> all = containers == null ? List.of() : containers;
+    for (int i = 0; i < all.size(); i++) {
+      Container container = all.get(i);
       if (excluded.contains(container.getName())) {
         continue;
       }
-      String base = "/spec/containers/" + i;
+      String base = path + i;
       if (container.getSecurityContext() == null) {
         operations.add(op("add", base + "/securityContext", Map.of("readOnlyRootFilesystem", true)));
       } else if (!readOnly(container)) {
@@ -281,9 +292,9 @@ public final class AdmissionDecider {
       List<VolumeMount> mounts = container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts();
       List<Map<String, Object>> newMounts = new ArrayList<>();
       for (int p = 0; p < writablePaths.size(); p++) {
-        String path = writablePaths.get(p);
-        if (mounts.stream().noneMatch(m -> path.equals(m.getMountPath()))) {
-          newMounts.add(Map.of("name", volumeNames.get(p), "mountPath", path));
+        String mountPath = writablePaths.get(p);
+        if (mounts.stream().noneMatch(m -> mountPath.equals(m.getMountPath()))) {
+          newMounts.add(Map.of("name", volumeNames.get(p), "mountPath", mountPath));
         }
       }
       if (!newMounts.isEmpty()) {
@@ -294,7 +305,6 @@ public final class AdmissionDecider {
         }
       }
     }
-    return operations;
   }
 
   private static Map<String, Object> op(String op, String path, Object value) {

@@ -191,4 +191,15 @@ class ConfigRefsTest {
   void aPodWithoutVolumesOrEnvConsumesNothing() {
     assertThat(ConfigRefs.of(TestPods.pod())).isEmpty();
   }
+
+  @Test
+  void initContainersAndSidecarsConsumeConfigLikeContainers() {
+    var pod = TestPods.running().editSpec().addNewInitContainer().withName("migrate").withImage("m")
+        .addNewEnvFrom().withNewConfigMapRef().withName("db-migrations").endConfigMapRef().endEnvFrom()
+        .endInitContainer().endSpec().build();
+    assertThat(ConfigRefs.of(pod)).singleElement().satisfies(ref -> {
+      assertThat(ref.key()).isEqualTo("ConfigMap/db-migrations");
+      assertThat(ref.containers()).containsExactly("migrate");
+    });
+  }
 }

@@ -164,6 +164,21 @@ class AdmissionDeciderTest {
   }
 
   @Test
+  void sidecarsAndInitContainersAreHeldToTheReadOnlyRootLikeContainers() {
+    policy("web", Mode.Enforce, p -> p.getSpec().getRootFilesystem().setRequireReadOnly(true));
+    Pod withSidecar = TestPods.running().editSpec().editContainer(0).withNewSecurityContext()
+        .withReadOnlyRootFilesystem(true).endSecurityContext().endContainer().addNewInitContainer().withName("proxy")
+        .withImage("envoy").withRestartPolicy("Always").endInitContainer().endSpec().build();
+    AdmissionDecision denied = validated(create(withSidecar));
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.message()).contains("[proxy]");
+    policies.get(0).getSpec().getRootFilesystem().setMutate(true);
+    assertThat(decider.mutate(create(withSidecar)).patch()).containsExactly(
+        Map.of("op", "add", "path", "/spec/initContainers/0/securityContext", "value",
+            Map.of("readOnlyRootFilesystem", true)));
+  }
+
+  @Test
   void mutationKeepsExistingVolumesMountsAndSecurityContexts() {
     policy("web", Mode.Enforce, p -> {
       p.getSpec().getRootFilesystem().setRequireReadOnly(true);
