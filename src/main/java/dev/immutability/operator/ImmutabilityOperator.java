@@ -10,6 +10,7 @@ import dev.immutability.operator.reconciler.ExceptionReconciler;
 import dev.immutability.operator.reconciler.PodDriftReconciler;
 import dev.immutability.operator.reconciler.PolicyReconciler;
 import dev.immutability.operator.recording.EventDriftRecorder;
+import dev.immutability.operator.recording.EventFindingMemory;
 import dev.immutability.operator.recording.EventRecorder;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.remediation.Remediator;
@@ -72,14 +73,15 @@ public final class ImmutabilityOperator implements AutoCloseable {
     ReplacementLedger ledger = new ReplacementLedger();
     EventRecorder events = new EventRecorder(client, settings.instanceName());
     PodRecorder podRecorder = new PodRecorder(client);
-    eventDrift = new EventDriftRecorder(client, podRecorder, events, metrics, clock);
+    EventFindingMemory eventFindings = new EventFindingMemory();
+    eventDrift = new EventDriftRecorder(client, podRecorder, events, metrics, clock, eventFindings);
     remediator = new Remediator(client, view, ledger, events, metrics, clock, settings);
     PolicyReconciler policies = new PolicyReconciler(client, view, ledger, metrics, clock);
     PodDriftReconciler pods = new PodDriftReconciler(view, podRecorder, events, remediator, metrics,
         policies::trigger, policy -> {
           remediator.forget(Remediator.policyKey(policy));
           metrics.policyDeleted(policy.getMetadata().getNamespace(), policy.getMetadata().getName());
-        }, clock);
+        }, clock, eventFindings);
 
     operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false)

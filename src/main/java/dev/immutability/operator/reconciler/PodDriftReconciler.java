@@ -11,6 +11,7 @@ import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.drift.Findings;
 import dev.immutability.operator.drift.PolicySelection;
 import dev.immutability.operator.metrics.OperatorMetrics;
+import dev.immutability.operator.recording.EventFindingMemory;
 import dev.immutability.operator.recording.EventRecorder;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.recording.PodRecords;
@@ -47,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Evaluates one pod per event: records its baseline, finds its drift, records the findings on it, and asks the
@@ -64,10 +66,12 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   private final Consumer<ResourceID> policyChanged;
   private final Consumer<ImmutabilityPolicy> policyDeleted;
   private final Clock clock;
+  private final EventFindingMemory eventFindings;
 
   public PodDriftReconciler(ClusterView view, PodRecorder recorder, EventRecorder events, Remediator remediator,
       OperatorMetrics metrics, Consumer<ResourceID> policyChanged, Consumer<ImmutabilityPolicy> policyDeleted,
-      Clock clock) {
+      Clock clock, EventFindingMemory eventFindings) {
+    this.eventFindings = eventFindings;
     this.view = view;
     this.recorder = recorder;
     this.events = events;
@@ -157,6 +161,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
       if (PodRecords.hasRecords(pod)) {
         recorder.clearRecords(pod);
       }
+      eventFindings.rememberAll(pod.getMetadata().getUid(), List.of());
       return UpdateControl.noUpdate();
     }
     Instant now = clock.instant();
@@ -181,16 +186,24 @@ public class PodDriftReconciler implements Reconciler<Pod> {
           .forEach(f -> detected.add(f.withPolicies(name)));
     }
     List<Finding> recorded = PodRecords.findings(pod);
+    // Sessions and runtime alerts show nowhere but in the records: one erased from the pod comes back from our copy.
+    List<Finding> erased = eventFindings.erasedFrom(pod.getMetadata().getUid(), recorded);
+    List<Finding> known = new ArrayList<>(recorded);
+    known.addAll(erased);
     List<Finding> findings = Findings.merge(
-        Findings.retainPolicies(recorded, policies.stream().map(p -> p.getMetadata().getName()).toList()), detected);
+        Findings.retainPolicies(known, policies.stream().map(p -> p.getMetadata().getName()).toList()), detected);
     boolean labelTampered = PodRecords.isDrifted(pod) == findings.isEmpty();
     if (!Findings.same(recorded, findings) || labelTampered) {
-      if (labelTampered && Findings.same(recorded, findings)) {
+      if (!erased.isEmpty()) {
+        events.warning(pod, "RecordTampered", "findings erased from the pod were restored: " + erased.stream()
+            .map(f -> f.reason() + " (" + f.message() + ")").collect(Collectors.joining(", ")));
+      } else if (labelTampered && Findings.same(recorded, findings)) {
         events.warning(pod, "RecordTampered", "the " + PodRecords.DRIFTED_LABEL
             + " label did not match the pod's findings and was restored");
       }
-      recordFindings(pod, policies, recorded, findings, now);
+      recordFindings(pod, policies, known, findings, now);
     }
+    eventFindings.rememberAll(pod.getMetadata().getUid(), findings);
     ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
     // The governing policy replaces pods only for what it looks for itself, and not while an exception holds it.
     Exceptions.Held held = Exceptions.hold(Findings.namingPolicy(findings, governing.getMetadata().getName()),

@@ -38,9 +38,11 @@ public final class EventDriftRecorder implements AutoCloseable {
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("event-drift-recorder"));
   private final AtomicInteger pending = new AtomicInteger();
+  private final EventFindingMemory memory;
 
   public EventDriftRecorder(KubernetesClient client, PodRecorder recorder, EventRecorder events,
-      OperatorMetrics metrics, Clock clock) {
+      OperatorMetrics metrics, Clock clock, EventFindingMemory memory) {
+    this.memory = memory;
     this.client = client;
     this.recorder = recorder;
     this.events = events;
@@ -89,6 +91,7 @@ public final class EventDriftRecorder implements AutoCloseable {
       return;
     }
     recorder.recordFindings(pod, findings, clock.instant());
+    memory.remember(pod.getMetadata().getUid(), finding);
     String message = finding.message();
     events.warning(pod, eventReason, message);
     for (String policy : finding.policies()) {

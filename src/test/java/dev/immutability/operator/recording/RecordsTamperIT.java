@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +140,32 @@ class RecordsTamperIT extends OperatorTestBase {
         .removeFromLabels(PodRecords.DRIFTED_LABEL).endMetadata().build());
     await("label restored").atMost(Workloads.TIMEOUT).until(() -> PodRecords.isDrifted(workloads.pod(name)));
     assertThat(workloads.eventsFor("Pod", name)).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RecordTampered"));
+  }
+
+  @Test
+  void anExecSessionErasedFromThePodIsRestoredFromTheOperatorsCopyAndReported() {
+    workloads.policy("sessions", "sessions", Mode.Audit, spec -> {});
+    workloads.deployment("sessions", 1, Workloads.nginx().build());
+    String name = workloads.awaitBaselines("sessions", 1).get(0).getMetadata().getName();
+    await("session recorded").atMost(Workloads.TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      if (PodRecords.findings(workloads.pod(name)).stream().anyMatch(f -> f.reason() == DriftReason.ExecSession)) {
+        return true;
+      }
+      cluster.kubectl("exec", name, "-n", cluster.namespace(), "--", "id");
+      return false;
+    });
+
+    // Someone the records policy does not cover (here: a cluster admin) erases the findings and the label.
+    client.pods().inNamespace(cluster.namespace()).withName(name).edit(p -> new PodBuilder(p).editMetadata()
+        .removeFromAnnotations(PodRecords.FINDINGS_ANNOTATION).removeFromLabels(PodRecords.DRIFTED_LABEL)
+        .endMetadata().build());
+    await("session restored").atMost(Workloads.TIMEOUT).until(() -> PodRecords.findings(workloads.pod(name))
+        .stream().anyMatch(f -> f.reason() == DriftReason.ExecSession && f.message().contains("ran [id]")));
+    assertThat(PodRecords.isDrifted(workloads.pod(name))).isTrue();
+    assertThat(workloads.eventsFor("Pod", name)).anySatisfy(e -> {
+      assertThat(e.getReason()).isEqualTo("RecordTampered");
+      assertThat(e.getMessage()).contains("restored", "ExecSession");
+    });
   }
 
   private static int conditionIndex(String pod) {
