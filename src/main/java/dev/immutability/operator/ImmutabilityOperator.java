@@ -101,7 +101,10 @@ public final class ImmutabilityOperator implements AutoCloseable {
     });
     metrics.leading(!settings.leaderElection());
     operator.register(policies, c -> namespaces(c, settings));
-    operator.register(pods, c -> namespaces(c, settings));
+    operator.register(pods, c -> {
+      namespaces(c, settings);
+      PodDriftReconciler.configure(c);
+    });
     operator.register(new ExceptionReconciler(events, metrics, clock), c -> namespaces(c, settings));
     http = new HttpEndpoints(settings.httpAddress(), registry,
         () -> new Health(true, "process running"),

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -132,7 +133,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
 
   private <R extends HasMetadata> InformerEventSource<R, Pod> ownerSource(Class<R> kind, EventSourceContext<Pod> context) {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Pod.class)
-        .withName(kind.getSimpleName()).withSecondaryToPrimaryMapper(view::podsOwnedBy).build(), context);
+        .withName(kind.getSimpleName()).withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields))
+        .withSecondaryToPrimaryMapper(view::podsOwnedBy).build(), context);
+  }
+
+  /** The pod cache keeps pods without managedFields but the time of their last write. */
+  public static void configure(ControllerConfigurationOverrider<Pod> configuration) {
+    configuration.withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields));
   }
 
   @Override
