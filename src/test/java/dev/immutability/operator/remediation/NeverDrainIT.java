@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.recording.PodRecords;
-import dev.immutability.operator.testing.ClusterExtension;
-import dev.immutability.operator.testing.OperatorHarness;
-import dev.immutability.operator.testing.TestCluster;
+import dev.immutability.operator.testing.OperatorEnvironment;
+import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -24,31 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Healing never costs a workload more than maxUnavailable pods, whatever refuses the replacements. */
-@ExtendWith(ClusterExtension.class)
-class NeverDrainIT {
-  private static TestCluster cluster;
-  private static KubernetesClient client;
-  private static Workloads workloads;
-  private static OperatorHarness operator;
-
-  @BeforeAll
-  static void start(TestCluster testCluster) {
-    cluster = testCluster;
-    client = testCluster.client();
-    workloads = new Workloads(testCluster);
-    operator = OperatorHarness.start(testCluster, Map.of("REPLACEMENT_TIMEOUT", "6s"));
-  }
-
-  @AfterAll
-  static void stop() {
-    operator.close();
-  }
+@OperatorEnvironment("REPLACEMENT_TIMEOUT=6s")
+class NeverDrainIT extends OperatorTestBase {
 
   private static Condition degraded(String policy) {
     var status = workloads.policy(policy).getStatus();

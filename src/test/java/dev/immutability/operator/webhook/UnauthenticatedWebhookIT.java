@@ -7,40 +7,20 @@ import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.recording.PodRecords;
-import dev.immutability.operator.testing.ClusterExtension;
-import dev.immutability.operator.testing.OperatorHarness;
-import dev.immutability.operator.testing.TestCluster;
+import dev.immutability.operator.testing.OperatorEnvironment;
+import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An operator that cannot verify who calls its webhook (no client CA configured, as on clusters that present no
  * client certificate): sessions are recorded as unauthenticated and replace no pod unless the policy opts in.
  */
-@ExtendWith(ClusterExtension.class)
-class UnauthenticatedWebhookIT {
-  private static TestCluster cluster;
-  private static Workloads workloads;
-  private static OperatorHarness operator;
-
-  @BeforeAll
-  static void start(TestCluster testCluster) {
-    cluster = testCluster;
-    workloads = new Workloads(testCluster);
-    operator = OperatorHarness.start(testCluster, Map.of("WEBHOOK_CLIENT_CA_FILE", ""));
-  }
-
-  @AfterAll
-  static void stop() {
-    operator.close();
-  }
+@OperatorEnvironment("WEBHOOK_CLIENT_CA_FILE=")
+class UnauthenticatedWebhookIT extends OperatorTestBase {
 
   /** Runs kubectl exec until the pod records the session, or is gone (replaced after recording it). */
   private static Optional<Finding> execUntilRecorded(String pod) {

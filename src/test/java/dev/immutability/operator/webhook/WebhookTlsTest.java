@@ -2,18 +2,16 @@ package dev.immutability.operator.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.immutability.operator.testing.SettableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -28,23 +26,7 @@ class WebhookTlsTest {
 
   @Test
   void theSelfManagedCertificateIsRotatedBeforeItExpiresAndBothCasAreTrustedMeanwhile() throws Exception {
-    AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-    Clock clock = new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
+    SettableClock clock = new SettableClock(Instant.now());
     List<String> bundles = new ArrayList<>();
     WebhookTls tls = WebhookTls.selfManaged(List.of("127.0.0.1", "webhook.ns.svc"), Duration.ofDays(90),
         Duration.ofDays(30), bundles::add, clock);
@@ -53,12 +35,12 @@ class WebhookTlsTest {
     assertThat(first.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
         .contains("127.0.0.1", "webhook.ns.svc");
 
-    now.set(now.get().plus(Duration.ofDays(59)));
+    clock.advance(Duration.ofDays(59));
     tls.refresh();
     assertThat(bundles).as("not due yet").hasSize(1);
     assertThat(served(tls)).isEqualTo(first);
 
-    now.set(now.get().plus(Duration.ofDays(2)));
+    clock.advance(Duration.ofDays(2));
     tls.refresh();
     assertThat(bundles).hasSize(2);
     assertThat(bundles.get(1).split("BEGIN CERTIFICATE", -1)).as("new and previous CA").hasSize(3);
