@@ -58,11 +58,11 @@ public final class ConfigDigests {
   public static String hash(HasMetadata slim, Set<String> keys) {
     Map<String, String> digests = slim instanceof ConfigMap configMap ? configMap.getData()
         : ((Secret) slim).getData();
-    MessageDigest sha256 = sha256();
+    MessageDigest sha256 = ConfigHashes.sha256();
     new TreeMap<>(digests == null ? Map.<String, String>of() : digests).forEach((name, digest) -> {
       if (keys == null || keys.contains(name)) {
-        lengthPrefixed(sha256, name);
-        lengthPrefixed(sha256, digest);
+        ConfigHashes.lengthPrefixed(sha256, name);
+        ConfigHashes.lengthPrefixed(sha256, digest);
       }
     });
     return PREFIX + HexFormat.of().formatHex(sha256.digest());
@@ -107,12 +107,6 @@ public final class ConfigDigests {
     });
   }
 
-  private static void lengthPrefixed(MessageDigest digest, String part) {
-    byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-    digest.update((bytes.length + ":").getBytes(StandardCharsets.UTF_8));
-    digest.update(bytes);
-  }
-
   private static void lengthPrefixed(Mac mac, String part) {
     byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
     mac.update((bytes.length + ":").getBytes(StandardCharsets.UTF_8));
@@ -126,14 +120,6 @@ public final class ConfigDigests {
       return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 is part of every Java runtime", e);
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
   }
 }

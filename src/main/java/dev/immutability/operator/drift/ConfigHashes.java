@@ -60,15 +60,18 @@ public final class ConfigHashes {
     }
     // Length-prefixed so that {"ab": "c"} and {"a": "bc"} never hash alike.
     new TreeMap<>(entries).forEach((key, value) -> {
-      for (String part : new String[] {key, value == null ? "" : value}) {
-        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-        digest.update((bytes.length + ":").getBytes(StandardCharsets.UTF_8));
-        digest.update(bytes);
-      }
+      lengthPrefixed(digest, key);
+      lengthPrefixed(digest, value == null ? "" : value);
     });
   }
 
-  private static MessageDigest sha256() {
+  static void lengthPrefixed(MessageDigest digest, String part) {
+    byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+    digest.update((bytes.length + ":").getBytes(StandardCharsets.UTF_8));
+    digest.update(bytes);
+  }
+
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

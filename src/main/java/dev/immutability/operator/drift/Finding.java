@@ -2,8 +2,6 @@ package dev.immutability.operator.drift;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -69,13 +67,7 @@ public record Finding(DriftReason reason, String container, String message, Inst
     if (message.length() <= MAX_MESSAGE) {
       return message;
     }
-    String hash;
-    try {
-      hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(message.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    String hash = HexFormat.of().formatHex(ConfigHashes.sha256().digest(message.getBytes(StandardCharsets.UTF_8)));
     String tail = "… (" + message.length() + " characters, sha256:" + hash + ")";
     return message.substring(0, MAX_MESSAGE - tail.length()) + tail;
   }
