@@ -1,0 +1,445 @@
+package dev.immutability.operator.bench;
+
+import dev.immutability.operator.api.ImmutabilityPolicy;
+import dev.immutability.operator.api.ImmutabilityPolicySpec;
+import dev.immutability.operator.api.Mode;
+import dev.immutability.operator.api.Strategy;
+import dev.immutability.operator.drift.DriftReason;
+import dev.immutability.operator.recording.PodRecords;
+import dev.immutability.operator.testing.LocalCluster;
+import dev.immutability.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The operator at scale on the local control plane with KWOK: N pods (namespaces of 10 Deployments, one Remediate
+ * policy each, every pod mounting a ConfigMap) and Helm-release-like Secrets in a namespace no policy selects; the
+ * packaged operator runs as its own process with the chart's heap. Reports start-up, footprint, per-event cost,
+ * drift latencies, and a ConfigMap change healed by the operator beside the controller's own rollout restart.
+ * Run by hack/bench-scale.sh; options are system properties (see {@link #main}).
+ */
+public final class ScaleBenchmark {
+  private static final int PODS = Integer.getInteger("bench.pods", 10_000);
+  private static final int SECRETS = Integer.getInteger("bench.secrets", 1_000);
+  private static final int SECRET_KB = Integer.getInteger("bench.secretKb", 100);
+  private static final int SAMPLES = Integer.getInteger("bench.samples", 200);
+  private static final int ROLLOUT_REPLICAS = Integer.getInteger("bench.rolloutReplicas", 100);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final String HEAP = System.getProperty("bench.heap", "384m");
+  private static final String LABEL = "immutability-bench";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final KubernetesClient client;
+  private final List<String> report = new ArrayList<>();
+  private Process operator;
+  private int metricsPort;
+
+  private ScaleBenchmark(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path kubeconfig = Path.of(System.getProperty("bench.kubeconfig"));
+    try (KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build()) {
+      ScaleBenchmark bench = new ScaleBenchmark(client);
+      try {
+        bench.run(kubeconfig);
+      } finally {
+        bench.stopOperator();
+        bench.cleanUp();
+      }
+      bench.report.forEach(System.out::println);
+    }
+    System.exit(0);
+  }
+
+  private void run(Path kubeconfig) throws Exception {
+    OperatorHarness.installCrd(client);
+    int namespaces = Math.max(1, PODS / 1000);
+    int replicas = Math.max(1, PODS / namespaces / 10);
+    line("scale benchmark: %d pods (%d namespaces x 10 Deployments x %d), %d Secrets of %d KB, operator heap -Xmx%s,"
+        + " %d cores", namespaces * 10 * replicas, namespaces, replicas, SECRETS, SECRET_KB, HEAP,
+        Runtime.getRuntime().availableProcessors());
+    long start = System.nanoTime();
+    for (int n = 0; n < namespaces; n++) {
+      workloadNamespace("bench-" + n, replicas, Mode.Remediate, Strategy.Evict);
+    }
+    workloadNamespace("bench-audit", 10, Mode.Audit, Strategy.Evict);
+    helmSecrets("bench-helm");
+    awaitCondition("all pods ready", Duration.ofMinutes(30), () -> readyPods() >= namespaces * 10 * replicas + 100);
+    line("workload created and ready in %.0f s", seconds(start));
+
+    long operatorStart = System.nanoTime();
+    startOperator(kubeconfig);
+    awaitCondition("operator ready", Duration.ofMinutes(5), () -> httpStatus("/readyz") == 200);
+    line("ready %.1f s after start", seconds(operatorStart));
+    awaitCondition("baselines", Duration.ofMinutes(30), () -> podsWithoutBaseline() == 0);
+    line("baselines on every pod %.1f s after start", seconds(operatorStart));
+
+    Thread.sleep(10_000);
+    long cpuBefore = cpuTicks();
+    long idleStart = System.nanoTime();
+    Thread.sleep(20_000);
+    line("idle CPU %.1f%% of a core", 100.0 * (cpuTicks() - cpuBefore) / 100.0 / seconds(idleStart));
+    line("heap after a full GC %d MiB; RSS %d MiB", heapAfterGcMiB(), rssMiB());
+
+    double before = evaluations();
+    Pod audited = client.pods().inNamespace("bench-audit").withLabel(LABEL).list().getItems().get(0);
+    editImage(audited, "nginx:1.28");
+    awaitCondition("finding", Duration.ofMinutes(1), () -> hasFinding("bench-audit", audited.getMetadata().getName()));
+    Thread.sleep(3_000);
+    line("pod evaluations for one single-pod drift: %.0f", evaluations() - before);
+
+    latencies();
+    rollouts();
+  }
+
+  /** A namespace of 10 Deployments mounting one ConfigMap, and one policy selecting them. */
+  private void workloadNamespace(String namespace, int replicas, Mode mode, Strategy strategy) {
+    createNamespace(namespace);
+    client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata().withName("app-config")
+        .endMetadata().addToData("setting", "1").build()).create();
+    policy(namespace, "bench", mode, strategy, "25%", Map.of("app", "bench"));
+    for (int d = 0; d < 10; d++) {
+      deployment(namespace, "app-" + d, replicas, Map.of("app", "bench"), "app-config");
+    }
+  }
+
+  private void policy(String namespace, String name, Mode mode, Strategy strategy, String maxUnavailable,
+      Map<String, String> selector) {
+    ImmutabilityPolicy policy = new ImmutabilityPolicy();
+    policy.getMetadata().setName(name);
+    policy.getMetadata().setNamespace(namespace);
+    ImmutabilityPolicySpec spec = new ImmutabilityPolicySpec();
+    spec.setSelector(new LabelSelectorBuilder().addToMatchLabels(selector).build());
+    spec.setMode(mode);
+    spec.getRemediation().setStrategy(strategy);
+    spec.getRemediation().setMaxUnavailable(new IntOrString(maxUnavailable));
+    policy.setSpec(spec);
+    client.resource(policy).create();
+  }
+
+  private void deployment(String namespace, String name, int replicas, Map<String, String> labels, String config) {
+    Map<String, String> podLabels = new HashMap<>(labels);
+    podLabels.put("deployment", name);
+    podLabels.put(LABEL, "true");
+    PodSpec spec = new PodSpecBuilder().addNewContainer().withName("app").withImage("nginx:1.27")
+        .addNewVolumeMount().withName("config").withMountPath("/etc/app").endVolumeMount().endContainer()
+        .addNewVolume().withName("config").withNewConfigMap().withName(config).endConfigMap().endVolume().build();
+    Deployment deployment = new DeploymentBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels(podLabels).endSelector()
+        .withNewStrategy().withNewRollingUpdate().withMaxSurge(new IntOrString(0))
+        .withMaxUnavailable(new IntOrString("25%")).endRollingUpdate().endStrategy()
+        .withNewTemplate().withNewMetadata().addToLabels(podLabels).endMetadata().withSpec(spec).endTemplate()
+        .endSpec().build();
+    client.apps().deployments().inNamespace(namespace).resource(deployment).create();
+  }
+
+  /** Secrets shaped like Helm's release records: large, in a namespace no policy selects. */
+  private void helmSecrets(String namespace) {
+    createNamespace(namespace);
+    SecureRandom random = new SecureRandom();
+    byte[] payload = new byte[SECRET_KB * 1024 * 3 / 4];
+    for (int i = 0; i < SECRETS; i++) {
+      random.nextBytes(payload);
+      client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata()
+          .withName("sh.helm.release.v1.app-" + i + ".v1").addToLabels("owner", "helm").endMetadata()
+          .withType("helm.sh/release.v1").addToData("release", Base64.getEncoder().encodeToString(payload)).build())
+          .create();
+    }
+  }
+
+  /** Drift to finding (Audit) and drift to eviction (Remediate), one pod at a time. */
+  private void latencies() throws Exception {
+    List<Double> findings = new ArrayList<>();
+    List<Pod> audited = client.pods().inNamespace("bench-audit").withLabel(LABEL).list().getItems();
+    for (int i = 0; i < SAMPLES; i++) {
+      Pod pod = audited.get(i % audited.size());
+      String image = "nginx:1." + (30 + i);
+      long start = System.nanoTime();
+      editImage(pod, image);
+      awaitCondition("finding", Duration.ofMinutes(1), () -> findingMessageContains("bench-audit",
+          pod.getMetadata().getName(), image));
+      findings.add(millis(start));
+    }
+    List<Double> evictions = new ArrayList<>();
+    for (int i = 0; i < SAMPLES; i++) {
+      Pod pod = client.pods().inNamespace("bench-0").withLabel(LABEL).list().getItems().stream()
+          .filter(p -> p.getMetadata().getDeletionTimestamp() == null && PodRecords.baseline(p).isPresent())
+          .findFirst().orElseThrow();
+      long start = System.nanoTime();
+      editImage(pod, "nginx:1.28");
+      awaitCondition("eviction", Duration.ofMinutes(1), () -> {
+        Pod current = client.pods().inNamespace("bench-0").withName(pod.getMetadata().getName()).get();
+        return current == null || current.getMetadata().getDeletionTimestamp() != null;
+      });
+      evictions.add(millis(start));
+    }
+    line("drift -> finding over %d samples: p50 %.0f ms, p99 %.0f ms", SAMPLES, percentile(findings, 50),
+        percentile(findings, 99));
+    line("drift -> eviction over %d samples: p50 %.0f ms, p99 %.0f ms", SAMPLES, percentile(evictions, 50),
+        percentile(evictions, 99));
+  }
+
+  /**
+   * A ConfigMap change under a Deployment the operator heals (25% budget), beside an identical Deployment that
+   * `kubectl rollout restart` rolls with the same budget: first and last old pod replaced, median of rounds.
+   */
+  private void rollouts() throws Exception {
+    for (Strategy strategy : List.of(Strategy.Evict, Strategy.RolloutRestart)) {
+      List<double[]> healed = new ArrayList<>();
+      List<double[]> reference = new ArrayList<>();
+      for (int round = 0; round < ROUNDS; round++) {
+        String namespace = "bench-rollout-" + strategy.name().toLowerCase() + "-" + round;
+        createNamespace(namespace);
+        for (String config : List.of("healed-config", "reference-config")) {
+          client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
+              .withName(config).endMetadata().addToData("setting", "1").build()).create();
+        }
+        policy(namespace, "healed", Mode.Remediate, strategy, "25%", Map.of("app", "healed"));
+        deployment(namespace, "healed", ROLLOUT_REPLICAS, Map.of("app", "healed"), "healed-config");
+        deployment(namespace, "reference", ROLLOUT_REPLICAS, Map.of("app", "reference"), "reference-config");
+        awaitCondition("rollout pods with baselines", Duration.ofMinutes(10), () -> baselined(namespace, "healed")
+            == ROLLOUT_REPLICAS && ready(namespace, "reference") == ROLLOUT_REPLICAS);
+        Set<String> oldReference = uids(namespace, "reference");
+        long start = System.nanoTime();
+        LocalCluster.Result restart = LocalCluster.exec(List.of(LocalCluster.binary("kubectl").toString(),
+            "--kubeconfig=" + System.getProperty("bench.kubeconfig"), "-n", namespace, "rollout", "restart",
+            "deployment/reference"), 60, false);
+        if (restart.exitCode() != 0) {
+          throw new IllegalStateException(restart.output());
+        }
+        reference.add(replacementTimes(namespace, "reference", oldReference, start));
+        Set<String> oldHealed = uids(namespace, "healed");
+        start = System.nanoTime();
+        client.configMaps().inNamespace(namespace).withName("healed-config").edit(cm -> {
+          cm.getData().put("setting", "2");
+          return cm;
+        });
+        healed.add(replacementTimes(namespace, "healed", oldHealed, start));
+        client.namespaces().withName(namespace).delete();
+      }
+      line("ConfigMap change under %d replicas, 25%% budget, %s: first old pod replaced %.2f s, all %.1f s; "
+          + "kubectl rollout restart: first %.2f s, all %.1f s (ratio of all: %.2f; medians of %d rounds)",
+          ROLLOUT_REPLICAS, strategy, median(healed, 0), median(healed, 1), median(reference, 0),
+          median(reference, 1), median(healed, 1) / median(reference, 1), ROUNDS);
+    }
+  }
+
+  /** Seconds until the first old pod is going, and until no old pod is left and all replicas are ready. */
+  private double[] replacementTimes(String namespace, String app, Set<String> old, long start) throws Exception {
+    double first = -1;
+    Duration limit = Duration.ofMinutes(10);
+    while (seconds(start) < limit.toSeconds()) {
+      List<Pod> pods = client.pods().inNamespace(namespace).withLabel("app", app).list().getItems();
+      boolean oldGoing = pods.stream().anyMatch(p -> old.contains(p.getMetadata().getUid())
+          && p.getMetadata().getDeletionTimestamp() != null) || pods.stream().filter(p -> old.contains(
+              p.getMetadata().getUid())).count() < old.size();
+      if (first < 0 && oldGoing) {
+        first = seconds(start);
+      }
+      boolean done = pods.stream().noneMatch(p -> old.contains(p.getMetadata().getUid()))
+          && pods.stream().filter(ScaleBenchmark::isReady).count() >= old.size();
+      if (done) {
+        return new double[] {first, seconds(start)};
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException(app + " in " + namespace + " was not replaced within " + limit);
+  }
+
+  private void startOperator(Path kubeconfig) throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      metricsPort = socket.getLocalPort();
+    }
+    createNamespace("bench-system");
+    Path jar = LocalCluster.projectRoot().resolve("target/immutability-operator.jar");
+    Path log = Files.createTempFile("bench-operator", ".log");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + HEAP, "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "LEADER_ELECTION", "false",
+        "WEBHOOK_ENABLED", "false", "HTTP_ADDRESS", "127.0.0.1:" + metricsPort, "POD_NAMESPACE", "bench-system",
+        "MAX_REPLACEMENTS_PER_MINUTE", "100000", "LOG_LEVEL", "WARN"));
+    operator = builder.start();
+    line("operator log: %s", log);
+  }
+
+  private void stopOperator() throws InterruptedException {
+    if (operator != null) {
+      operator.destroy();
+      operator.waitFor();
+    }
+  }
+
+  private void cleanUp() {
+    client.namespaces().withLabel(LABEL).delete();
+  }
+
+  private void createNamespace(String name) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels(LABEL, "true")
+        .endMetadata().build()).create();
+    awaitCondition("service account in " + name, Duration.ofMinutes(1),
+        () -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
+  }
+
+  private long readyPods() {
+    return client.pods().inAnyNamespace().withLabel(LABEL).list().getItems().stream().filter(ScaleBenchmark::isReady)
+        .count();
+  }
+
+  private long podsWithoutBaseline() {
+    return client.pods().inAnyNamespace().withLabel(LABEL).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && PodRecords.baseline(p).isEmpty()).count();
+  }
+
+  private long baselined(String namespace, String app) {
+    return client.pods().inNamespace(namespace).withLabel("app", app).list().getItems().stream()
+        .filter(ScaleBenchmark::isReady).filter(p -> PodRecords.baseline(p).isPresent()).count();
+  }
+
+  private long ready(String namespace, String app) {
+    return client.pods().inNamespace(namespace).withLabel("app", app).list().getItems().stream()
+        .filter(ScaleBenchmark::isReady).count();
+  }
+
+  private Set<String> uids(String namespace, String app) {
+    return client.pods().inNamespace(namespace).withLabel("app", app).list().getItems().stream()
+        .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+  }
+
+  private boolean hasFinding(String namespace, String pod) {
+    Pod current = client.pods().inNamespace(namespace).withName(pod).get();
+    return current != null && PodRecords.findings(current).stream().anyMatch(f -> f.reason() == DriftReason.ImageChanged);
+  }
+
+  private boolean findingMessageContains(String namespace, String pod, String text) {
+    Pod current = client.pods().inNamespace(namespace).withName(pod).get();
+    return current != null && PodRecords.findings(current).stream().anyMatch(f -> f.message().contains(text));
+  }
+
+  private void editImage(Pod pod, String image) {
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p -> {
+      p.getSpec().getContainers().get(0).setImage(image);
+      return p;
+    });
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+        && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private int httpStatus(String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private double evaluations() throws Exception {
+    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    return metrics.lines().filter(l -> l.startsWith("immutability_pod_evaluations_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  private long cpuTicks() throws IOException {
+    String[] fields = Files.readString(Path.of("/proc/" + operator.pid() + "/stat")).split("\\) ")[1].split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  private long rssMiB() throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + operator.pid() + "/status")).stream()
+        .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024)
+        .findFirst().orElse(-1L);
+  }
+
+  /** jcmd GC.run, then the heap in use as GC.heap_info reports it. */
+  private long heapAfterGcMiB() {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    LocalCluster.exec(List.of(jcmd, String.valueOf(operator.pid()), "GC.run"), 60, false);
+    String info = LocalCluster.exec(List.of(jcmd, String.valueOf(operator.pid()), "GC.heap_info"), 60, false)
+        .output();
+    Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
+    return used.find() ? Long.parseLong(used.group(1)) / 1024 : -1;
+  }
+
+  private static void awaitCondition(String what, Duration limit, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + " not reached within " + limit);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private void line(String format, Object... args) {
+    String text = String.format(format, args);
+    report.add(text);
+    System.out.println("[bench] " + text);
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double millis(long start) {
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  private static double percentile(List<Double> values, int percentile) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percentile / 100));
+  }
+
+  private static double median(List<double[]> rounds, int index) {
+    List<Double> values = rounds.stream().map(r -> r[index]).sorted().toList();
+    return values.get(values.size() / 2);
+  }
+}
