@@ -99,14 +99,15 @@ public final class ScaleBenchmark {
     }
     workloadNamespace("bench-audit", 10, Mode.Audit, Strategy.Evict);
     helmSecrets("bench-helm");
-    awaitCondition("all pods ready", Duration.ofMinutes(30), () -> readyPods() >= namespaces * 10 * replicas + 100);
+    awaitCondition("all pods ready", Duration.ofMinutes(30), Duration.ofSeconds(2),
+        () -> readyPods() >= namespaces * 10 * replicas + 100);
     line("workload created and ready in %.0f s", seconds(start));
 
     long operatorStart = System.nanoTime();
     startOperator(kubeconfig);
     awaitCondition("operator ready", Duration.ofMinutes(5), () -> httpStatus("/readyz") == 200);
     line("ready %.1f s after start", seconds(operatorStart));
-    awaitCondition("baselines", Duration.ofMinutes(30), () -> podsWithoutBaseline() == 0);
+    awaitCondition("baselines", Duration.ofMinutes(30), Duration.ofSeconds(1), () -> podsWithoutBaseline() == 0);
     line("baselines on every pod %.1f s after start", seconds(operatorStart));
 
     Thread.sleep(10_000);
@@ -232,7 +233,8 @@ public final class ScaleBenchmark {
         policy(namespace, "healed", Mode.Remediate, strategy, "25%", Map.of("app", "healed"));
         deployment(namespace, "healed", ROLLOUT_REPLICAS, Map.of("app", "healed"), "healed-config");
         deployment(namespace, "reference", ROLLOUT_REPLICAS, Map.of("app", "reference"), "reference-config");
-        awaitCondition("rollout pods with baselines", Duration.ofMinutes(10), () -> baselined(namespace, "healed")
+        awaitCondition("rollout pods with baselines", Duration.ofMinutes(10), Duration.ofMillis(500),
+            () -> baselined(namespace, "healed")
             == ROLLOUT_REPLICAS && ready(namespace, "reference") == ROLLOUT_REPLICAS);
         Set<String> oldReference = uids(namespace, "reference");
         long start = System.nanoTime();
@@ -404,13 +406,18 @@ public final class ScaleBenchmark {
   }
 
   private static void awaitCondition(String what, Duration limit, BooleanSupplier condition) {
+    awaitCondition(what, limit, Duration.ofMillis(5), condition);
+  }
+
+  /** Polls; lists of every pod are polled seldom, single pods often (the latency samples). */
+  private static void awaitCondition(String what, Duration limit, Duration interval, BooleanSupplier condition) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(what + " not reached within " + limit);
       }
       try {
-        Thread.sleep(5);
+        Thread.sleep(interval.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
