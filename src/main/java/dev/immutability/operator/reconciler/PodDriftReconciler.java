@@ -59,6 +59,10 @@ import java.util.stream.Collectors;
 public class PodDriftReconciler implements Reconciler<Pod> {
   static final int HTTP_CONFLICT = 409;
   static final Duration CONFLICT_RETRY = Duration.ofMillis(500);
+  /** ConfigMaps and Secrets per page of the informers' lists: at most ~1 MiB each, so a page stays a few tens of MiB. */
+  static final long CONFIG_LIST_PAGE = 20;
+  /** Pods and owners per page of the informers' lists. */
+  static final long LIST_PAGE = 500;
   private final ClusterView view;
   private final PodRecorder recorder;
   private final EventRecorder events;
@@ -100,12 +104,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
           return true;
         })
         .build(), context);
-    // The caches keep keyed digests of ConfigMaps and Secrets, never their data.
+    // The caches keep keyed digests of ConfigMaps and Secrets, never their data; the first list comes in pages, so
+    // a thousand large Secrets (Helm releases) never sit in memory at once.
     var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, Pod.class)
-        .withItemStore(new TransformingItemStore<>(view::digested))
+        .withItemStore(new TransformingItemStore<>(view::digested)).withInformerListLimit(CONFIG_LIST_PAGE)
         .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
     var secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, Pod.class)
-        .withItemStore(new TransformingItemStore<>(view::digested))
+        .withItemStore(new TransformingItemStore<>(view::digested)).withInformerListLimit(CONFIG_LIST_PAGE)
         .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
     Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners = new LinkedHashMap<>();
     InformerEventSource<ReplicaSet, Pod> replicaSets = ownerSource(ReplicaSet.class, context);
@@ -134,12 +139,14 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   private <R extends HasMetadata> InformerEventSource<R, Pod> ownerSource(Class<R> kind, EventSourceContext<Pod> context) {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Pod.class)
         .withName(kind.getSimpleName()).withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields))
+        .withInformerListLimit(LIST_PAGE)
         .withSecondaryToPrimaryMapper(view::podsOwnedBy).build(), context);
   }
 
   /** The pod cache keeps pods without managedFields but the time of their last write. */
   public static void configure(ControllerConfigurationOverrider<Pod> configuration) {
-    configuration.withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields));
+    configuration.withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields))
+        .withInformerListLimit(LIST_PAGE);
   }
 
   @Override
