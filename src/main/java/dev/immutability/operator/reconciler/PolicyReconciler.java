@@ -4,6 +4,7 @@ import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.ImmutabilityPolicyStatus;
 import dev.immutability.operator.api.PolicyValidation;
 import dev.immutability.operator.metrics.OperatorMetrics;
+import dev.immutability.operator.observe.ClusterView;
 import dev.immutability.operator.remediation.PodReadiness;
 import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;

@@ -1,7 +1,7 @@
 package dev.immutability.operator.remediation;
 
 import dev.immutability.operator.api.ImmutabilityPolicy;
-import dev.immutability.operator.reconciler.ClusterView;
+import dev.immutability.operator.observe.ClusterView;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import dev.immutability.operator.config.OperatorSettings;
 import dev.immutability.operator.drift.DriftReason;
 import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.metrics.OperatorMetrics;
-import dev.immutability.operator.reconciler.ClusterView;
+import dev.immutability.operator.observe.ClusterView;
 import dev.immutability.operator.recording.EventRecorder;
 import dev.immutability.operator.recording.PodRecords;
 import dev.immutability.operator.remediation.InFlightReplacements.Replacement;

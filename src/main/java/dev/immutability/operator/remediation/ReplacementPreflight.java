@@ -3,7 +3,7 @@ package dev.immutability.operator.remediation;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.drift.ConfigRef;
-import dev.immutability.operator.reconciler.ClusterView;
+import dev.immutability.operator.observe.ClusterView;
 import dev.immutability.operator.webhook.AdmissionDecider;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;

@@ -1,6 +1,6 @@
 package dev.immutability.operator.remediation;
 
-import dev.immutability.operator.reconciler.ClusterView;
+import dev.immutability.operator.observe.ClusterView;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;

@@ -4,7 +4,7 @@ import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.config.WebhookSettings;
 import dev.immutability.operator.metrics.OperatorMetrics;
-import dev.immutability.operator.reconciler.ClusterView;
+import dev.immutability.operator.observe.ClusterView;
 import dev.immutability.operator.recording.EventDriftRecorder;
 import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,4 +1,4 @@
-package dev.immutability.operator.reconciler;
+package dev.immutability.operator.observe;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -10,10 +10,10 @@ import java.util.Objects;
  * What the caches keep of pods and owners: everything but managedFields, which is often a third of an object and
  * read only for the time of the last write. That time stays, as a single entry.
  */
-final class CacheTransforms {
+public final class CacheTransforms {
   private CacheTransforms() {}
 
-  static <R extends HasMetadata> R withoutManagedFields(R object) {
+  public static <R extends HasMetadata> R withoutManagedFields(R object) {
     List<ManagedFieldsEntry> entries = object.getMetadata().getManagedFields();
     if (entries == null || entries.isEmpty()) {
       return object;

@@ -1,4 +1,4 @@
-package dev.immutability.operator.reconciler;
+package dev.immutability.operator.observe;
 
 import dev.immutability.operator.drift.PodContainers;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * with the ControllerRevision named by the pod's {@code controller-revision-hash} label: the revision the pod was
  * made from, not the owner's current template.
  */
-final class OwnerDeclarations {
+public final class OwnerDeclarations {
   static final String REVISION_LABEL = "controller-revision-hash";
   static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
 
@@ -74,7 +74,7 @@ final class OwnerDeclarations {
    * What the cache keeps of a ControllerRevision: its identity and the names and images of its template's
    * containers. A revision otherwise holds a whole pod template, for up to ten revisions per owner.
    */
-  static ControllerRevision slim(ControllerRevision revision) {
+  public static ControllerRevision slim(ControllerRevision revision) {
     Map<String, Object> template = new LinkedHashMap<>();
     PodSpec spec = new PodSpec();
     revisionImages(revision).forEach((name, image) ->

@@ -1,4 +1,4 @@
-package dev.immutability.operator.reconciler;
+package dev.immutability.operator.observe;
 
 import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
@@ -42,10 +42,10 @@ import java.util.stream.Collectors;
  * pods: a ConfigMap or owner finds the pods that use it without a scan.
  */
 public final class ClusterView {
-  static final String CONFIG_INDEX = "consumed-config";
-  static final String OWNER_INDEX = "controller-uid";
-  static final String REPLICA_SET_OWNER_INDEX = "deployment-uid";
-  static final String RECORDS_INDEX = "operator-records";
+  public static final String CONFIG_INDEX = "consumed-config";
+  public static final String OWNER_INDEX = "controller-uid";
+  public static final String REPLICA_SET_OWNER_INDEX = "deployment-uid";
+  public static final String RECORDS_INDEX = "operator-records";
 
   private volatile IndexedResourceCache<Pod> pods;
   private volatile boolean synced;
@@ -63,16 +63,16 @@ public final class ClusterView {
   }
 
   /** What the cache keeps of a ConfigMap: keyed digests of its values, no data. */
-  ConfigMap digested(ConfigMap configMap) {
+  public ConfigMap digested(ConfigMap configMap) {
     return ConfigDigests.slim(configMap, configHashKey);
   }
 
   /** What the cache keeps of a Secret: keyed digests of its values, no data. */
-  Secret digested(Secret secret) {
+  public Secret digested(Secret secret) {
     return ConfigDigests.slim(secret, configHashKey);
   }
 
-  void attach(IndexedResourceCache<Pod> pods, InformerEventSource<ImmutabilityPolicy, Pod> policies,
+  public void attach(IndexedResourceCache<Pod> pods, InformerEventSource<ImmutabilityPolicy, Pod> policies,
       InformerEventSource<ConfigMap, Pod> configMaps, InformerEventSource<Secret, Pod> secrets,
       Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners,
       InformerEventSource<ControllerRevision, Pod> revisions) {
@@ -84,7 +84,7 @@ public final class ClusterView {
     this.revisions = revisions;
   }
 
-  void attachExceptions(InformerEventSource<ImmutabilityException, Pod> exceptions) {
+  public void attachExceptions(InformerEventSource<ImmutabilityException, Pod> exceptions) {
     this.exceptions = exceptions;
   }
 
@@ -94,18 +94,18 @@ public final class ClusterView {
         e -> PolicySelection.matches(e.getSpec().getPodSelector(), labels)).toList();
   }
 
-  Set<ResourceID> podsExceptedBy(ImmutabilityException exception) {
+  public Set<ResourceID> podsExceptedBy(ImmutabilityException exception) {
     return ids(pods.list(exception.getMetadata().getNamespace(),
         pod -> PolicySelection.matches(exception.getSpec().getPodSelector(), pod.getMetadata().getLabels())).toList());
   }
 
   /** Index keys of a ReplicaSet: the uid of the Deployment that controls it. */
-  static List<String> replicaSetOwnerKeys(ReplicaSet replicaSet) {
+  public static List<String> replicaSetOwnerKeys(ReplicaSet replicaSet) {
     return controllerOf(replicaSet.getMetadata()).map(owner -> List.of(owner.getUid())).orElse(List.of());
   }
 
   /** Metadata that identifies an object in a cache, without the rest (managedFields, annotations, labels). */
-  static ObjectMeta identityOf(ObjectMeta metadata) {
+  public static ObjectMeta identityOf(ObjectMeta metadata) {
     return new ObjectMetaBuilder().withName(metadata.getName()).withNamespace(metadata.getNamespace())
         .withUid(metadata.getUid()).withResourceVersion(metadata.getResourceVersion())
         .withOwnerReferences(metadata.getOwnerReferences()).build();
@@ -121,20 +121,20 @@ public final class ClusterView {
   }
 
   /** Index keys of the ConfigMaps and Secrets a pod consumes: {@code namespace/Kind/name}. */
-  static List<String> configIndexKeys(Pod pod) {
+  public static List<String> configIndexKeys(Pod pod) {
     return ConfigRefs.of(pod).stream().map(ref -> pod.getMetadata().getNamespace() + "/" + ref.objectKey()).toList();
   }
 
-  static String configIndexKey(HasMetadata object) {
+  public static String configIndexKey(HasMetadata object) {
     return object.getMetadata().getNamespace() + "/" + ConfigRef.key(object.getKind(), object.getMetadata().getName());
   }
 
   /** Pods that carry the operator's records, by namespace: those to clean when no policy selects them any more. */
-  static List<String> recordsIndexKeys(Pod pod) {
+  public static List<String> recordsIndexKeys(Pod pod) {
     return PodRecords.hasRecords(pod) ? List.of(pod.getMetadata().getNamespace()) : List.of();
   }
 
-  static List<String> ownerIndexKeys(Pod pod) {
+  public static List<String> ownerIndexKeys(Pod pod) {
     return controllerOf(pod).map(owner -> List.of(owner.getUid())).orElse(List.of());
   }
 
@@ -142,26 +142,26 @@ public final class ClusterView {
     return controllerOf(pod.getMetadata());
   }
 
-  static Optional<OwnerReference> controllerOf(ObjectMeta metadata) {
+  public static Optional<OwnerReference> controllerOf(ObjectMeta metadata) {
     List<OwnerReference> refs = metadata.getOwnerReferences();
     return refs == null ? Optional.empty()
         : refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst();
   }
 
-  Set<ResourceID> podsConsuming(HasMetadata config) {
+  public Set<ResourceID> podsConsuming(HasMetadata config) {
     return ids(pods.byIndex(CONFIG_INDEX, configIndexKey(config)));
   }
 
-  Set<ResourceID> podsOwnedBy(HasMetadata owner) {
+  public Set<ResourceID> podsOwnedBy(HasMetadata owner) {
     return podsOwnedBy(owner.getMetadata().getUid());
   }
 
-  Set<ResourceID> podsOwnedBy(String ownerUid) {
+  public Set<ResourceID> podsOwnedBy(String ownerUid) {
     return ids(pods.byIndex(OWNER_INDEX, ownerUid));
   }
 
   /** The pods a policy's change can concern: those it selects and those of its namespace that carry records. */
-  Set<ResourceID> podsConcerning(ImmutabilityPolicy policy) {
+  public Set<ResourceID> podsConcerning(ImmutabilityPolicy policy) {
     Set<ResourceID> concerned = new HashSet<>(ids(podsSelectedBy(policy)));
     concerned.addAll(ids(pods.byIndex(RECORDS_INDEX, policy.getMetadata().getNamespace())));
     return concerned;
@@ -220,7 +220,7 @@ public final class ClusterView {
   }
 
   /** Labels of a ConfigMap or Secret the pod consumes, empty when it is not cached. */
-  Optional<Map<String, String>> configLabels(String namespace, ConfigRef ref) {
+  public Optional<Map<String, String>> configLabels(String namespace, ConfigRef ref) {
     return configObject(namespace, ref).map(o -> Optional.ofNullable(o.getMetadata().getLabels()).orElse(Map.of()));
   }
 
@@ -258,7 +258,7 @@ public final class ClusterView {
    * Images the pod's owner declares for it; empty for a bare pod, an owner that is not cached, a revision not
    * found, or an owner the operator does not know (the baseline is the reference then).
    */
-  Map<String, String> declaredImages(Pod pod) {
+  public Map<String, String> declaredImages(Pod pod) {
     Optional<OwnerReference> owner = controllerOf(pod);
     if (owner.isEmpty()) {
       return Map.of();
@@ -276,7 +276,7 @@ public final class ClusterView {
   }
 
   /** A Deployment pod whose ReplicaSet is no longer its Deployment's newest: the rollout will replace it. */
-  boolean isRollingOut(Pod pod) {
+  public boolean isRollingOut(Pod pod) {
     return ownerObject(pod).filter(ReplicaSet.class::isInstance).map(ReplicaSet.class::cast).map(replicaSet -> {
       long revision = OwnerDeclarations.deploymentRevision(replicaSet);
       return replicaSetOwnerKeys(replicaSet).stream()

@@ -1,4 +1,4 @@
-package dev.immutability.operator.reconciler;
+package dev.immutability.operator.observe;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

@@ -1,4 +1,4 @@
-package dev.immutability.operator.reconciler;
+package dev.immutability.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
