@@ -15,7 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ImmutabilityPolicy.GROUP)
 @Version("v1alpha1")
 @ShortNames("imex")
-@AdditionalPrinterColumn(name = "Expires", jsonPath = ".spec.expiresAt", type = AdditionalPrinterColumn.Type.DATE)
+// A date column would print a future time as <invalid>: the timestamp is shown as it is.
+@AdditionalPrinterColumn(name = "Expires", jsonPath = ".spec.expiresAt", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class ImmutabilityException extends CustomResource<ImmutabilityExceptionSpec, ImmutabilityExceptionStatus>
