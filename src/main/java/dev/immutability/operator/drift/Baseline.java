@@ -12,18 +12,31 @@ import java.util.Map;
  * @param imagesAsAdmitted the pod's spec had not been updated since creation when the baseline was taken, so
  *     {@code images} are the images as admission let them in (after any mutating webhook); false in baselines
  *     recorded before this was known
+ * @param selectedBy the policies that selected the pod then, with their generation: while such a policy is
+ *     unchanged it keeps governing the pod even if someone edits the pod's labels out of its selector
  */
 public record Baseline(Map<String, String> images, Map<String, String> imageDigests, Map<String, String> configs,
-    Instant recordedAt, boolean imagesAsAdmitted) {
+    Instant recordedAt, boolean imagesAsAdmitted, Map<String, Long> selectedBy) {
 
   public Baseline {
     images = Map.copyOf(images);
     imageDigests = Map.copyOf(imageDigests);
     configs = Map.copyOf(configs);
+    selectedBy = selectedBy == null ? Map.of() : Map.copyOf(selectedBy);
+  }
+
+  public Baseline(Map<String, String> images, Map<String, String> imageDigests, Map<String, String> configs,
+      Instant recordedAt, boolean imagesAsAdmitted) {
+    this(images, imageDigests, configs, recordedAt, imagesAsAdmitted, Map.of());
   }
 
   public Baseline(Map<String, String> images, Map<String, String> imageDigests, Map<String, String> configs,
       Instant recordedAt) {
     this(images, imageDigests, configs, recordedAt, false);
+  }
+
+  /** The same baseline, noting which policies (and generations) selected the pod when it was taken. */
+  public Baseline selectedBy(Map<String, Long> policies) {
+    return new Baseline(images, imageDigests, configs, recordedAt, imagesAsAdmitted, policies);
   }
 }

@@ -53,11 +53,12 @@ public final class PolicySelection {
   }
 
   /**
-   * The policies that act on a pod with these labels, sorted by name. A policy with problems (see
-   * {@link PolicyValidation}) never acts: it records nothing, replaces nothing and decides no admission.
+   * The policies that act on a pod with these labels (null: on the pod whatever its labels), sorted by name. A
+   * policy with problems (see {@link PolicyValidation}) never acts: it records nothing, replaces nothing and
+   * decides no admission.
    */
   public static List<ImmutabilityPolicy> selecting(Collection<ImmutabilityPolicy> policies, Map<String, String> labels) {
-    return policies.stream().filter(p -> matches(p.getSpec().getSelector(), labels))
+    return policies.stream().filter(p -> labels == null || matches(p.getSpec().getSelector(), labels))
         .filter(p -> PolicyValidation.problems(p.getSpec()).isEmpty())
         .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
   }

@@ -188,7 +188,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
       Optional<Baseline> captured = Baselines.capture(pod, configHashes, now);
       if (captured.isPresent()) {
         // Writing the baseline triggers a new event; the pod is evaluated against it then.
-        recorder.recordBaseline(pod, captured.get());
+        recorder.recordBaseline(pod, captured.get().selectedBy(policies.stream().collect(Collectors.toMap(
+            p -> p.getMetadata().getName(), p -> Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L)))));
         policies.forEach(p -> policyChanged.accept(ResourceID.fromResource(p)));
         return UpdateControl.noUpdate();
       }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -60,6 +61,11 @@ final class InFlightReplacements {
 
   int count(String policyKey) {
     return byPolicy.getOrDefault(policyKey, Map.of()).size();
+  }
+
+  /** Uids of the pods being replaced. */
+  Set<String> oldPods(String policyKey) {
+    return Set.copyOf(byPolicy.getOrDefault(policyKey, Map.of()).keySet());
   }
 
   /** A replacement of this owner's pods timed out and the owner has not recovered since. */

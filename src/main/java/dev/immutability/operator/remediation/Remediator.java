@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,8 @@ public final class Remediator implements AutoCloseable {
   /** How long one count of a policy's unavailable pods serves its decisions: one scan per policy and pass. */
   private static final Duration SNAPSHOT_TTL = Duration.ofSeconds(1);
 
-  private record Snapshot(int matched, int unavailable, Instant takenAt) {}
+  /** @param ready uids of the selected pods that were ready when the snapshot was taken */
+  private record Snapshot(int matched, int unavailable, Set<String> ready, Instant takenAt) {}
 
   private record LoopCheck(List<Finding> replaceable, Instant retryAt) {}
 
@@ -81,6 +83,8 @@ public final class Remediator implements AutoCloseable {
   private final ScheduledExecutorService timeouts =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("replacement-timeouts"));
   private final Map<String, Object> policyLocks = new ConcurrentHashMap<>();
+  private final ExecutorService resumer =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("resume-pod-recreations"));
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
   private final Set<String> reportedOnly = ConcurrentHashMap.newKeySet();
@@ -109,11 +113,15 @@ public final class Remediator implements AutoCloseable {
 
   /** Finishes the bare-pod recreations an earlier run (or the previous leader) left undone. */
   public void resume() {
-    try {
-      barePods.resume(watchNamespaces);
-    } catch (KubernetesClientException e) {
-      log.warn("could not read pending pod recreations: {}", e.getMessage());
-    }
+    // Never on the leader-election thread, and never failing it: a bad intent must not keep a leader from working.
+    resumer.execute(() -> {
+      try {
+        barePods.resume(watchNamespaces);
+      } catch (RuntimeException e) {
+        metrics.backgroundTaskFailed("resume-pod-recreations");
+        log.warn("could not resume pending pod recreations: {}", e.toString());
+      }
+    });
   }
 
   public RemediationOutcome remediate(Pod pod, ImmutabilityPolicy policy, List<Finding> drift) {
@@ -276,7 +284,10 @@ public final class Remediator implements AutoCloseable {
       Snapshot snapshot = snapshots.compute(key, (k, old) -> old != null
           && now.isBefore(old.takenAt().plus(SNAPSHOT_TTL)) ? old : snapshot(policy, now));
       int limit = policy.getSpec().getRemediation().maxUnavailableOf(snapshot.matched());
-      int busy = Math.max(inFlight.count(key), snapshot.unavailable());
+      // A replacement whose old pod the cache still shows ready is not in the unavailable count yet: add it, so
+      // that cache lag never lets more than maxUnavailable go at once.
+      int busy = snapshot.unavailable()
+          + (int) inFlight.oldPods(key).stream().filter(snapshot.ready()::contains).count();
       if (busy >= limit) {
         return Optional.of(new RemediationOutcome(Action.Waiting,
             busy + " pod(s) unavailable or being replaced, maxUnavailable " + limit, IN_FLIGHT_RECHECK));
@@ -295,9 +306,11 @@ public final class Remediator implements AutoCloseable {
   private Snapshot snapshot(ImmutabilityPolicy policy, Instant now) {
     List<Pod> selected = view.podsSelectedBy(policy);
     int matched = (int) selected.stream().filter(p -> !PodReadiness.hasFinished(p)).count();
+    Set<String> ready = selected.stream().filter(PodReadiness::isReady).map(p -> p.getMetadata().getUid())
+        .collect(Collectors.toSet());
     return new Snapshot(matched, Unavailability.count(selected,
         p -> ClusterView.controllerOf(p).flatMap(o -> view.owner(p.getMetadata().getNamespace(), o))
-            .flatMap(OwnerAvailability::of)), now);
+            .flatMap(OwnerAvailability::of)), ready, now);
   }
 
   private void release(String key, String uid) {
@@ -473,6 +486,7 @@ public final class Remediator implements AutoCloseable {
 
   @Override
   public void close() {
+    resumer.shutdownNow();
     timeouts.shutdownNow();
     barePods.close();
   }

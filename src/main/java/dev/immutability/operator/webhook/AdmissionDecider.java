@@ -86,8 +86,8 @@ public final class AdmissionDecider {
     }
     String container = sessionContainer(request, pod.get());
     Map<String, String> labels = pod.get().getMetadata().getLabels();
-    List<ImmutabilityPolicy> policies = lookup.selecting(request.namespace(), labels)
-        .stream().filter(p -> watched.test(p.getSpec().getDetect()))
+    List<ImmutabilityPolicy> policies = lookup.governing(pod.get()).stream()
+        .filter(p -> watched.test(p.getSpec().getDetect()))
         .filter(p -> !p.getSpec().getExclude().getContainers().contains(container)).toList();
     if (policies.isEmpty()) {
       return AdmissionDecision.allow();
@@ -163,7 +163,9 @@ public final class AdmissionDecider {
     Optional<Pod> pod = lookup.pod(request.namespace(), request.name());
     Map<String, String> labels = pod.map(p -> p.getMetadata().getLabels()).orElseGet(() -> podOf(request)
         .getMetadata().getLabels());
-    Optional<ImmutabilityPolicy> enforcing = lookup.selecting(request.namespace(), labels).stream()
+    List<ImmutabilityPolicy> governing = pod.map(lookup::governing)
+        .orElseGet(() -> lookup.selecting(request.namespace(), labels));
+    Optional<ImmutabilityPolicy> enforcing = governing.stream()
         .filter(p -> p.getSpec().getMode() == Mode.Enforce && p.getSpec().getDetect().isEphemeralContainers())
         .findFirst();
     if (enforcing.isEmpty()) {

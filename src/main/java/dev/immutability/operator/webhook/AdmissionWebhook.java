@@ -109,6 +109,11 @@ public final class AdmissionWebhook implements AutoCloseable {
       }
 
       @Override
+      public List<ImmutabilityPolicy> governing(Pod pod) {
+        return view.policiesSelecting(pod);
+      }
+
+      @Override
       public List<ImmutabilityException> exceptions(String namespace, Map<String, String> labels) {
         return view.exceptionsFor(namespace, labels);
       }
