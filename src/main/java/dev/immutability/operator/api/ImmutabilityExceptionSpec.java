@@ -36,7 +36,8 @@ public class ImmutabilityExceptionSpec {
   private List<@Size(max = 32) String> reasons = new ArrayList<>();
 
   @Required
-  @JsonPropertyDescription("When the exception stops applying, e.g. 2026-01-01T12:00:00Z.")
+  @JsonPropertyDescription("When the exception stops applying, e.g. 2026-01-01T12:00:00Z; at most 7 days after it "
+      + "was created, whatever is set here.")
   private Instant expiresAt;
 
   @Required
@@ -74,10 +75,5 @@ public class ImmutabilityExceptionSpec {
 
   public void setJustification(String justification) {
     this.justification = justification;
-  }
-
-  /** Whether it applies at {@code now} to a drift reason (by name). */
-  public boolean covers(String reason, Instant now) {
-    return now.isBefore(expiresAt) && (reasons == null || reasons.isEmpty() || reasons.contains(reason));
   }
 }

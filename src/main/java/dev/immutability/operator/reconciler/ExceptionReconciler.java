@@ -36,7 +36,7 @@ public class ExceptionReconciler implements Reconciler<ImmutabilityException> {
   public UpdateControl<ImmutabilityException> reconcile(ImmutabilityException exception,
       Context<ImmutabilityException> context) {
     Instant now = clock.instant();
-    Instant expiresAt = exception.getSpec().getExpiresAt();
+    Instant expiresAt = exception.effectiveExpiry();
     String phase = now.isBefore(expiresAt) ? ACTIVE : EXPIRED;
     String recorded = exception.getStatus() == null ? null : exception.getStatus().getPhase();
     UpdateControl<ImmutabilityException> control = UpdateControl.noUpdate();

@@ -22,8 +22,8 @@ final class Exceptions {
     Instant until = null;
     for (Finding finding : findings) {
       Optional<Instant> expiry = exceptions.stream()
-          .filter(e -> e.getSpec().covers(finding.reason().name(), now))
-          .map(e -> e.getSpec().getExpiresAt()).max(Instant::compareTo);
+          .filter(e -> e.covers(finding.reason().name(), now))
+          .map(ImmutabilityException::effectiveExpiry).max(Instant::compareTo);
       if (expiry.isEmpty()) {
         actionable.add(finding);
       } else if (until == null || expiry.get().isBefore(until)) {

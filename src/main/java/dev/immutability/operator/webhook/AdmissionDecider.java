@@ -141,7 +141,7 @@ public final class AdmissionDecider {
     }
     if (exception.isPresent()) {
       return recorded + "; excepted by " + exception.get().getMetadata().getName() + " until "
-          + exception.get().getSpec().getExpiresAt() + ", then this pod will be replaced";
+          + exception.get().effectiveExpiry() + ", then this pod will be replaced";
     }
     Duration grace = remediation.execGrace();
     return recorded + "; this pod will be replaced " + (grace.isZero() ? "now" : "in " + Durations.format(grace));
@@ -155,7 +155,7 @@ public final class AdmissionDecider {
   private Optional<ImmutabilityException> activeException(String namespace, Map<String, String> labels,
       DriftReason reason) {
     Instant now = clock.instant();
-    return lookup.exceptions(namespace, labels).stream().filter(e -> e.getSpec().covers(reason.name(), now))
+    return lookup.exceptions(namespace, labels).stream().filter(e -> e.covers(reason.name(), now))
         .findFirst();
   }
 
@@ -179,7 +179,7 @@ public final class AdmissionDecider {
     Optional<ImmutabilityException> exception = activeException(request.namespace(), labels,
         DriftReason.EphemeralContainer);
     return exception.map(e -> AdmissionDecision.allowWithWarning("debug container allowed by exception "
-            + e.getMetadata().getName() + " until " + e.getSpec().getExpiresAt()))
+            + e.getMetadata().getName() + " until " + e.effectiveExpiry()))
         .orElseGet(() -> AdmissionDecision.deny(refusal(enforcing.get(), "adding a debug container to pod "
             + request.name(), "running pods are immutable")));
   }

@@ -66,15 +66,30 @@ final class WebhookRegistration {
    * let exec or a writable pod through); everywhere else it fails open. Written only when the set changes.
    */
   void enforcingNamespaces(Set<String> namespaces) {
-    if (namespaces.equals(enforcing)) {
-      return;
-    }
     enforcing = Set.copyOf(namespaces);
-    if ("url".equals(settings.registration())) {
-      apply();
-    } else {
-      setEnforceConditions();
+    // Compared with what is installed, not with what was last written: a GitOps tool may have reset it.
+    if (!installedConditionsMatch()) {
+      if ("url".equals(settings.registration())) {
+        apply();
+      } else {
+        setEnforceConditions();
+      }
     }
+  }
+
+  private boolean installedConditionsMatch() {
+    String name = settings.configurationName();
+    var validating = client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name).get();
+    var mutating = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).get();
+    if (validating == null || mutating == null) {
+      return !"url".equals(settings.registration()) || caBundle == null;
+    }
+    return validating.getWebhooks().stream().allMatch(w -> hasEnforceCondition(w.getName(), w.getMatchConditions()))
+        && mutating.getWebhooks().stream().allMatch(w -> hasEnforceCondition(w.getName(), w.getMatchConditions()));
+  }
+
+  private boolean hasEnforceCondition(String webhookName, List<MatchCondition> installed) {
+    return List.of(condition(webhookName)).equals(installed);
   }
 
   private void apply() {

@@ -19,13 +19,22 @@ class ExceptionReasonsTest {
 
   @Test
   void itCoversItsReasonsOrAllUntilItExpires() {
-    ImmutabilityExceptionSpec spec = new ImmutabilityExceptionSpec();
-    spec.setExpiresAt(NOW.plusSeconds(60));
-    spec.setReasons(List.of("ExecSession"));
-    assertThat(spec.covers("ExecSession", NOW)).isTrue();
-    assertThat(spec.covers("ImageChanged", NOW)).isFalse();
-    assertThat(spec.covers("ExecSession", NOW.plusSeconds(60))).as("expired").isFalse();
-    spec.setReasons(List.of());
-    assertThat(spec.covers("ImageChanged", NOW)).isTrue();
+    ImmutabilityException exception = new ImmutabilityException();
+    exception.getSpec().setExpiresAt(NOW.plusSeconds(60));
+    exception.getSpec().setReasons(List.of("ExecSession"));
+    assertThat(exception.covers("ExecSession", NOW)).isTrue();
+    assertThat(exception.covers("ImageChanged", NOW)).isFalse();
+    assertThat(exception.covers("ExecSession", NOW.plusSeconds(60))).as("expired").isFalse();
+    exception.getSpec().setReasons(List.of());
+    assertThat(exception.covers("ImageChanged", NOW)).isTrue();
+  }
+
+  @Test
+  void anExceptionSetToExpireInYearsAppliesAtMostSevenDaysAfterItWasCreated() {
+    ImmutabilityException exception = new ImmutabilityException();
+    exception.getMetadata().setCreationTimestamp(NOW.toString());
+    exception.getSpec().setExpiresAt(Instant.parse("9999-12-31T00:00:00Z"));
+    assertThat(exception.effectiveExpiry()).isEqualTo(NOW.plus(ImmutabilityException.MAX_DURATION));
+    assertThat(exception.covers("ExecSession", NOW.plus(ImmutabilityException.MAX_DURATION))).isFalse();
   }
 }
