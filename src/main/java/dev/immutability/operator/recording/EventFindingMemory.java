@@ -1,8 +1,8 @@
 package dev.immutability.operator.recording;
 
 import dev.immutability.operator.drift.Finding;
+import dev.immutability.operator.runtime.BoundedMaps;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,12 +14,7 @@ import java.util.Map;
 public final class EventFindingMemory {
   static final int MAX_PODS = 50_000;
 
-  private final Map<String, List<Finding>> byPodUid = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, List<Finding>> eldest) {
-      return size() > MAX_PODS;
-    }
-  };
+  private final Map<String, List<Finding>> byPodUid = BoundedMaps.lru(MAX_PODS);
 
   public synchronized void remember(String podUid, Finding finding) {
     List<Finding> findings = new ArrayList<>(byPodUid.getOrDefault(podUid, List.of()));

@@ -18,6 +18,7 @@ import dev.immutability.operator.remediation.RecreationIntents.Intent;
 import dev.immutability.operator.remediation.RemediationOutcome.Action;
 import dev.immutability.operator.remediation.RolloutRestarter.Restarts;
 import dev.immutability.operator.remediation.RolloutRestarter.Workload;
+import dev.immutability.operator.runtime.BoundedMaps;
 import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,6 +61,7 @@ public final class Remediator implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   /** How long one count of a policy's unavailable pods serves its decisions: one scan per policy and pass. */
   private static final Duration SNAPSHOT_TTL = Duration.ofSeconds(1);
+  private static final int MAX_PODS_REMEMBERED = 50_000;
 
   /** @param ready uids of the selected pods that were ready when the snapshot was taken */
   private record Snapshot(int matched, int unavailable, Set<String> ready, Instant takenAt) {}
@@ -86,8 +88,9 @@ public final class Remediator implements AutoCloseable {
   private final ExecutorService resumer =
       Executors.newSingleThreadExecutor(DaemonThreads.named("resume-pod-recreations"));
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
-  private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
-  private final Set<String> reportedOnly = ConcurrentHashMap.newKeySet();
+  /** Per pod uid; bounded, since pods refused or reported and then deleted by others never say goodbye. */
+  private final Map<String, Integer> refusals = BoundedMaps.lru(MAX_PODS_REMEMBERED);
+  private final Set<String> reportedOnly = BoundedMaps.lruSet(MAX_PODS_REMEMBERED);
 
   public Remediator(KubernetesClient client, ClusterView view, ReplacementLedger ledger, EventRecorder events,
       OperatorMetrics metrics, Clock clock, OperatorSettings settings) {
