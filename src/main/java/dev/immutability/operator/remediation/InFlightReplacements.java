@@ -59,10 +59,6 @@ final class InFlightReplacements {
     byPolicy.getOrDefault(policyKey, Map.of()).remove(podUid);
   }
 
-  int count(String policyKey) {
-    return byPolicy.getOrDefault(policyKey, Map.of()).size();
-  }
-
   /** Uids of the pods being replaced. */
   Set<String> oldPods(String policyKey) {
     return Set.copyOf(byPolicy.getOrDefault(policyKey, Map.of()).keySet());
