@@ -7,43 +7,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Content hashes of ConfigMaps and Secrets: SHA-256 over their sorted keys and values, or over the keys a pod reads
- * only. Data never leaves here.
+ * Unkeyed content hashes of whole ConfigMaps and Secrets (SHA-256 over their sorted keys and values), as baselines
+ * recorded them before hashes were keyed ({@link ConfigDigests} makes today's). Data never leaves here.
  */
 public final class ConfigHashes {
   private ConfigHashes() {}
 
   public static String of(ConfigMap configMap) {
-    return of(configMap, null);
+    return hash(configMap.getData(), configMap.getBinaryData());
   }
 
   public static String of(Secret secret) {
-    return of(secret, null);
-  }
-
-  /**
-   * The hash of the chosen keys only (a key the object lacks is left out); null keys means the whole object, and
-   * gives the same hash as {@link #of(ConfigMap)}.
-   */
-  public static String of(ConfigMap configMap, Set<String> keys) {
-    return hash(only(configMap.getData(), keys), only(configMap.getBinaryData(), keys));
-  }
-
-  public static String of(Secret secret, Set<String> keys) {
-    return hash(only(secret.getData(), keys), only(secret.getStringData(), keys));
-  }
-
-  private static Map<String, String> only(Map<String, String> entries, Set<String> keys) {
-    if (entries == null || keys == null) {
-      return entries;
-    }
-    Map<String, String> chosen = new TreeMap<>(entries);
-    chosen.keySet().retainAll(keys);
-    return chosen;
+    return hash(secret.getData(), secret.getStringData());
   }
 
   private static String hash(Map<String, String> first, Map<String, String> second) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class ConfigDigestsTest {
@@ -70,4 +72,69 @@ class ConfigDigestsTest {
     ConfigMap full = configMap(Map.of("a", "1"));
     assertThat(ConfigDigests.unkeyedHash(ConfigDigests.slim(full, KEY))).contains(ConfigHashes.of(full));
   }
-}
+
+  @Nested
+  class ChosenKeys {
+    private final ConfigMap ab = configMap(Map.of("a", "1", "b", "2"));
+
+    /** As a pod reading these keys sees it: combined from the cache's keyed digests. */
+    private String hash(HasMetadata object, Set<String> keys) {
+      HasMetadata slim = object instanceof ConfigMap configMap ? ConfigDigests.slim(configMap, KEY)
+          : ConfigDigests.slim((Secret) object, KEY);
+      return ConfigDigests.hash(slim, keys);
+    }
+
+    @Test
+    void noChoiceKeepsTheWholeObjectsHashAsBeforeBeside() {
+      assertThat(ConfigDigests.unkeyedHash(ConfigDigests.slim(ab, KEY))).contains(ConfigHashes.of(ab));
+    }
+
+    @Test
+    void choosingEveryKeyIsTheWholeObjectsHash() {
+      assertThat(hash(ab, Set.of("a", "b"))).isEqualTo(hash(ab, null));
+    }
+
+    @Test
+    void aChangeToAnotherKeyLeavesTheHashAlone() {
+      assertThat(hash(configMap(Map.of("a", "1", "b", "changed")), Set.of("a")))
+          .isEqualTo(hash(ab, Set.of("a")));
+      assertThat(hash(configMap(Map.of("a", "1", "b", "2", "c", "new")), Set.of("a")))
+          .isEqualTo(hash(ab, Set.of("a")));
+      assertThat(hash(configMap(Map.of("a", "1")), Set.of("a"))).isEqualTo(hash(ab, Set.of("a")));
+    }
+
+    @Test
+    void aChangeToAChosenKeyChangesTheHash() {
+      String before = hash(ab, Set.of("a"));
+      assertThat(hash(configMap(Map.of("a", "9", "b", "2")), Set.of("a"))).isNotEqualTo(before);
+      assertThat(hash(configMap(Map.of("b", "2")), Set.of("a"))).as("the key removed").isNotEqualTo(before);
+    }
+
+    @Test
+    void aChosenKeyAddedLaterChangesTheHash() {
+      assertThat(hash(configMap(Map.of("b", "2")), Set.of("a")))
+          .isNotEqualTo(hash(configMap(Map.of("a", "", "b", "2")), Set.of("a")));
+    }
+
+    @Test
+    void aChosenKeyInBinaryDataCounts() {
+      ConfigMap binary = new ConfigMapBuilder(ab).withBinaryData(Map.of("bin", "AAE=")).build();
+      ConfigMap changed = new ConfigMapBuilder(ab).withBinaryData(Map.of("bin", "AAI=")).build();
+      assertThat(hash(binary, Set.of("bin"))).isNotEqualTo(hash(changed, Set.of("bin")));
+      assertThat(hash(binary, Set.of("a"))).isEqualTo(hash(changed, Set.of("a")));
+    }
+
+    @Test
+    void aSecretsChosenKeysOnly() {
+      Secret before = new SecretBuilder().withNewMetadata().withName("s").endMetadata().withData(Map.of("user", "YQ==", "password", "Yg==")).build();
+      Secret after = new SecretBuilder().withNewMetadata().withName("s").endMetadata().withData(Map.of("user", "YQ==", "password", "Yw==")).build();
+      assertThat(hash(after, Set.of("user"))).isEqualTo(hash(before, Set.of("user")));
+      assertThat(hash(after, Set.of("password"))).isNotEqualTo(hash(before, Set.of("password")));
+      assertThat(ConfigDigests.unkeyedHash(ConfigDigests.slim(before, KEY))).contains(ConfigHashes.of(before));
+    }
+
+    @Test
+    void choosingNoKeyHashesNothingOfTheObject() {
+      assertThat(hash(ab, Set.of())).isEqualTo(hash(configMap(Map.of("z", "0")), Set.of()));
+    }
+  }}

@@ -50,65 +50,6 @@ class ConfigHashesTest {
     assertThat(ConfigHashes.of(withBinary)).isNotEqualTo(ConfigHashes.of(configMap(Map.of("a", "1"))));
   }
 
-  @Nested
-  class ChosenKeys {
-    private final ConfigMap ab = configMap(Map.of("a", "1", "b", "2"));
-
-    @Test
-    void noChoiceIsTheWholeObjectsHashAsBefore() {
-      assertThat(ConfigHashes.of(ab, null)).isEqualTo(ConfigHashes.of(ab));
-    }
-
-    @Test
-    void choosingEveryKeyIsTheWholeObjectsHash() {
-      assertThat(ConfigHashes.of(ab, Set.of("a", "b"))).isEqualTo(ConfigHashes.of(ab));
-    }
-
-    @Test
-    void aChangeToAnotherKeyLeavesTheHashAlone() {
-      assertThat(ConfigHashes.of(configMap(Map.of("a", "1", "b", "changed")), Set.of("a")))
-          .isEqualTo(ConfigHashes.of(ab, Set.of("a")));
-      assertThat(ConfigHashes.of(configMap(Map.of("a", "1", "b", "2", "c", "new")), Set.of("a")))
-          .isEqualTo(ConfigHashes.of(ab, Set.of("a")));
-      assertThat(ConfigHashes.of(configMap(Map.of("a", "1")), Set.of("a"))).isEqualTo(ConfigHashes.of(ab, Set.of("a")));
-    }
-
-    @Test
-    void aChangeToAChosenKeyChangesTheHash() {
-      String before = ConfigHashes.of(ab, Set.of("a"));
-      assertThat(ConfigHashes.of(configMap(Map.of("a", "9", "b", "2")), Set.of("a"))).isNotEqualTo(before);
-      assertThat(ConfigHashes.of(configMap(Map.of("b", "2")), Set.of("a"))).as("the key removed").isNotEqualTo(before);
-    }
-
-    @Test
-    void aChosenKeyAddedLaterChangesTheHash() {
-      assertThat(ConfigHashes.of(configMap(Map.of("b", "2")), Set.of("a")))
-          .isNotEqualTo(ConfigHashes.of(configMap(Map.of("a", "", "b", "2")), Set.of("a")));
-    }
-
-    @Test
-    void aChosenKeyInBinaryDataCounts() {
-      ConfigMap binary = new ConfigMapBuilder(ab).withBinaryData(Map.of("bin", "AAE=")).build();
-      ConfigMap changed = new ConfigMapBuilder(ab).withBinaryData(Map.of("bin", "AAI=")).build();
-      assertThat(ConfigHashes.of(binary, Set.of("bin"))).isNotEqualTo(ConfigHashes.of(changed, Set.of("bin")));
-      assertThat(ConfigHashes.of(binary, Set.of("a"))).isEqualTo(ConfigHashes.of(changed, Set.of("a")));
-    }
-
-    @Test
-    void aSecretsChosenKeysOnly() {
-      Secret before = new SecretBuilder().withData(Map.of("user", "YQ==", "password", "Yg==")).build();
-      Secret after = new SecretBuilder().withData(Map.of("user", "YQ==", "password", "Yw==")).build();
-      assertThat(ConfigHashes.of(after, Set.of("user"))).isEqualTo(ConfigHashes.of(before, Set.of("user")));
-      assertThat(ConfigHashes.of(after, Set.of("password"))).isNotEqualTo(ConfigHashes.of(before, Set.of("password")));
-      assertThat(ConfigHashes.of(before, null)).isEqualTo(ConfigHashes.of(before));
-    }
-
-    @Test
-    void choosingNoKeyHashesNothingOfTheObject() {
-      assertThat(ConfigHashes.of(ab, Set.of())).isEqualTo(ConfigHashes.of(configMap(Map.of("z", "0")), Set.of()));
-    }
-  }
-
   @Test
   void aSecretsHashRevealsNothingOfItsData() {
     String hash = ConfigHashes.of(new SecretBuilder().withData(Map.of("password", "aHVudGVyMg==")).build());
