@@ -52,6 +52,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
   private final HttpEndpoints http;
   private final KubernetesClient client;
   private final EventDriftRecorder eventDrift;
+  private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final Clock clock = Clock.systemUTC();
   private AdmissionWebhook webhook;
@@ -71,7 +72,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
 
     view = new ClusterView(ConfigHashKey.load(client, settings.leaseNamespace(), settings.configHashKeySecret()));
     ReplacementLedger ledger = new ReplacementLedger();
-    EventRecorder events = new EventRecorder(client, settings.instanceName());
+    events = new EventRecorder(client, settings.instanceName(), metrics);
     PodRecorder podRecorder = new PodRecorder(client);
     EventFindingMemory eventFindings = new EventFindingMemory();
     eventDrift = new EventDriftRecorder(client, podRecorder, events, metrics, clock, eventFindings);
@@ -187,6 +188,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
     }
     eventDrift.close();
     remediator.close();
+    events.close();
     http.close();
   }
 }

@@ -82,6 +82,12 @@ public final class OperatorMetrics {
         .tags("reason", reason.name()).register(registry).increment();
   }
 
+  /** An Event was not emitted: the send queue was full or the API server refused it. */
+  public void eventDropped() {
+    Counter.builder("immutability.events.dropped").description("Kubernetes Events not emitted").register(registry)
+        .increment();
+  }
+
   /** A periodic task failed; it is retried at its next run. */
   public void backgroundTaskFailed(String task) {
     Counter.builder("immutability.background.task.failures").description("Failed runs of periodic tasks, retried")

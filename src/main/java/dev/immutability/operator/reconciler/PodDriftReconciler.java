@@ -41,6 +41,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +76,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   private final Consumer<ImmutabilityPolicy> policyDeleted;
   private final Clock clock;
   private final EventFindingMemory eventFindings;
+  /** Pods that waited for a slot of maxUnavailable, woken when an owner's status frees one. */
+  private final SimpleInboundEventSource<Pod> budgetFreed = new SimpleInboundEventSource<>("budget-freed");
 
   public PodDriftReconciler(ClusterView view, PodRecorder recorder, EventRecorder events, Remediator remediator,
       OperatorMetrics metrics, Consumer<ResourceID> policyChanged, Consumer<ImmutabilityPolicy> policyDeleted,
@@ -134,7 +137,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         Pod.class).withSecondaryToPrimaryMapper(view::podsExceptedBy).build(), context);
     view.attachExceptions(exceptions);
 
-    List<EventSource<?, Pod>> sources = new ArrayList<>(List.of(policies, configMaps, secrets, revisions, exceptions));
+    List<EventSource<?, Pod>> sources = new ArrayList<>(List.of(policies, configMaps, secrets, revisions, exceptions,
+        budgetFreed));
     sources.addAll(owners.values());
     return sources;
   }
@@ -143,6 +147,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Pod.class)
         .withName(kind.getSimpleName()).withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields))
         .withInformerListLimit(LIST_PAGE)
+        .withOnUpdateFilter((updated, previous) -> {
+          if (OwnerChanges.concernPods(updated, previous)) {
+            return true;
+          }
+          remediator.podsToWake(updated.getMetadata().getNamespace()).forEach(budgetFreed::propagateEvent);
+          return false;
+        })
         .withSecondaryToPrimaryMapper(view::podsOwnedBy).build(), context);
   }
 
@@ -211,6 +222,14 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     List<Finding> findings = Findings.merge(
         Findings.retainPolicies(known, policies.stream().map(p -> p.getMetadata().getName()).toList()), detected);
     boolean labelTampered = PodRecords.isDrifted(pod) == findings.isEmpty();
+    eventFindings.rememberAll(pod.getMetadata().getUid(), findings);
+    ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
+    // The governing policy replaces pods only for what it looks for itself, and not while an exception holds it.
+    Exceptions.Held held = Exceptions.hold(Findings.namingPolicy(findings, governing.getMetadata().getName()),
+        view.exceptionsFor(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels()), now);
+    // The replacement is decided before the records are written: when one change drifts a hundred pods, the first
+    // eviction does not queue behind every sibling's record writes, and a pod on its way out gets none.
+    RemediationOutcome outcome = remediator.remediate(pod, governing, held.actionable());
     if (!Findings.same(recorded, findings) || labelTampered) {
       if (!erased.isEmpty()) {
         events.warning(pod, "RecordTampered", "findings erased from the pod were restored: " + erased.stream()
@@ -219,14 +238,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         events.warning(pod, "RecordTampered", "the " + PodRecords.DRIFTED_LABEL
             + " label did not match the pod's findings and was restored");
       }
-      recordFindings(pod, policies, known, findings, now);
+      recordFindings(pod, policies, governing, known, findings, outcome.podLeaving(), now);
     }
-    eventFindings.rememberAll(pod.getMetadata().getUid(), findings);
-    ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
-    // The governing policy replaces pods only for what it looks for itself, and not while an exception holds it.
-    Exceptions.Held held = Exceptions.hold(Findings.namingPolicy(findings, governing.getMetadata().getName()),
-        view.exceptionsFor(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels()), now);
-    RemediationOutcome outcome = remediator.remediate(pod, governing, held.actionable());
     if (outcome.action() == RemediationOutcome.Action.None && held.until().isPresent()) {
       // Look again when the exception expires: its findings are then due.
       return UpdateControl.<Pod>noUpdate().rescheduleAfter(Duration.between(now, held.until().get()));
@@ -238,10 +251,19 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         .orElseGet(UpdateControl::noUpdate);
   }
 
-  private void recordFindings(Pod pod, List<ImmutabilityPolicy> policies, List<Finding> recorded,
-      List<Finding> findings, Instant now) {
-    recorder.recordFindings(pod, findings, now);
+  /**
+   * Writes the findings on the pod, or, for a pod being replaced, only into the other policies' status (the
+   * governing policy's shows the replacement); announces the new ones as Events either way.
+   */
+  private void recordFindings(Pod pod, List<ImmutabilityPolicy> policies, ImmutabilityPolicy governing,
+      List<Finding> recorded, List<Finding> findings, boolean podLeaving, Instant now) {
     List<Finding> added = Findings.added(recorded, findings);
+    if (!podLeaving) {
+      recorder.recordFindings(pod, findings, now);
+    } else {
+      policies.stream().filter(p -> p != governing).forEach(p -> remediator.recorded(p, pod,
+          Findings.namingPolicy(added, p.getMetadata().getName())));
+    }
     if (!added.isEmpty()) {
       view.latestWrite(pod).ifPresent(changed -> metrics.detectionLatency(Duration.between(changed, now)));
     }

@@ -5,22 +5,39 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import dev.immutability.operator.metrics.OperatorMetrics;
+import dev.immutability.operator.runtime.DaemonThreads;
+import io.fabric8.kubernetes.api.model.Event;
 import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Emits Kubernetes Events, shown by {@code kubectl describe} on the pod or policy they concern. */
-public final class EventRecorder {
+/**
+ * Emits Kubernetes Events, shown by {@code kubectl describe} on the pod or policy they concern. Events are sent by
+ * one background thread, as client-go's recorder does: a burst of findings (a ConfigMap under a hundred pods)
+ * must not hold the evictions and records behind a hundred Event writes. The queue is bounded; what overflows is
+ * dropped and counted.
+ */
+public final class EventRecorder implements AutoCloseable {
   public static final String COMPONENT = "immutability-operator";
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
+  static final int CAPACITY = 2000;
 
   private final KubernetesClient client;
   private final String instance;
+  private final OperatorMetrics metrics;
+  private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+      new ArrayBlockingQueue<>(CAPACITY), DaemonThreads.named("event-sender"));
 
-  public EventRecorder(KubernetesClient client, String instance) {
+  public EventRecorder(KubernetesClient client, String instance, OperatorMetrics metrics) {
     this.client = client;
     this.instance = instance;
+    this.metrics = metrics;
+    sender.setRejectedExecutionHandler((task, executor) -> metrics.eventDropped());
   }
 
   public void warning(HasMetadata object, String reason, String message) {
@@ -45,12 +62,22 @@ public final class EventRecorder {
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT).withReportingInstance(instance)
         .build();
+    sender.execute(() -> send(event));
+  }
+
+  private void send(Event event) {
     try {
-      client.v1().events().inNamespace(object.getMetadata().getNamespace()).resource(event).create();
+      client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
       // An Event is a courtesy: losing one must not fail the reconciliation that found the drift.
-      log.warn("could not emit event {} on {}/{}: {}", reason, object.getKind(), object.getMetadata().getName(),
-          e.getMessage());
+      metrics.eventDropped();
+      log.warn("could not emit event {} on {}/{}: {}", event.getReason(), event.getInvolvedObject().getKind(),
+          event.getInvolvedObject().getName(), e.getMessage());
     }
+  }
+
+  @Override
+  public void close() {
+    sender.shutdownNow();
   }
 }

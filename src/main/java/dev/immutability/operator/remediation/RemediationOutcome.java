@@ -13,14 +13,21 @@ public record RemediationOutcome(Action action, String message, Duration retryAf
     WouldReplace,
     /** Waiting: the exec grace period, or maxUnavailable replacements already in flight. */
     Waiting,
-    /** The replacement was started (eviction accepted, or pod deleted). */
+    /** The replacement was started: eviction accepted, or pod deleted. */
     Started,
+    /** The pod's workload was asked to roll out its pods again; the rollout replaces it in its turn. */
+    RolloutRestarted,
     /** The replacement was refused (PodDisruptionBudget, API error) and will be retried with backoff. */
     Blocked
   }
 
   public static RemediationOutcome none() {
     return new RemediationOutcome(Action.None, "", null);
+  }
+
+  /** The pod is on its way out (evicted or deleted), so records written on it would be gone with it in moments. */
+  public boolean podLeaving() {
+    return action == Action.Started;
   }
 
   public Optional<Duration> retry() {

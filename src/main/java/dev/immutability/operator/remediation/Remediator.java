@@ -23,6 +23,7 @@ import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +89,7 @@ public final class Remediator implements AutoCloseable {
   private final ExecutorService resumer =
       Executors.newSingleThreadExecutor(DaemonThreads.named("resume-pod-recreations"));
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+  private final BudgetWaiters waiters = new BudgetWaiters();
   /** Per pod uid; bounded, since pods refused or reported and then deleted by others never say goodbye. */
   private final Map<String, Integer> refusals = BoundedMaps.lru(MAX_PODS_REMEMBERED);
   private final Set<String> reportedOnly = BoundedMaps.lruSet(MAX_PODS_REMEMBERED);
@@ -273,7 +275,7 @@ public final class Remediator implements AutoCloseable {
     String message = "rollout of " + workload + " restarted by policy " + policy.getMetadata().getName() + " ("
         + reasons(findings) + "); restartedAt " + at;
     started(pod, policy, findings, owner, podsBefore, "RolloutRestarted", "RolloutRestarted", message, now);
-    return new RemediationOutcome(Action.Started, message, null);
+    return new RemediationOutcome(Action.RolloutRestarted, message, null);
   }
 
   /**
@@ -283,15 +285,14 @@ public final class Remediator implements AutoCloseable {
    */
   private Optional<RemediationOutcome> reserve(Pod pod, ImmutabilityPolicy policy, Instant now) {
     String key = policyKey(policy);
+    ResourceID id = ResourceID.fromResource(pod);
     synchronized (policyLocks.computeIfAbsent(key, k -> new Object())) {
       Snapshot snapshot = snapshots.compute(key, (k, old) -> old != null
           && now.isBefore(old.takenAt().plus(SNAPSHOT_TTL)) ? old : snapshot(policy, now));
       int limit = policy.getSpec().getRemediation().maxUnavailableOf(snapshot.matched());
-      // A replacement whose old pod the cache still shows ready is not in the unavailable count yet: add it, so
-      // that cache lag never lets more than maxUnavailable go at once.
-      int busy = snapshot.unavailable()
-          + (int) inFlight.oldPods(key).stream().filter(snapshot.ready()::contains).count();
+      int busy = busy(key, snapshot);
       if (busy >= limit) {
+        waiters.waiting(key, policy, id);
         return Optional.of(new RemediationOutcome(Action.Waiting,
             busy + " pod(s) unavailable or being replaced, maxUnavailable " + limit, IN_FLIGHT_RECHECK));
       }
@@ -300,10 +301,38 @@ public final class Remediator implements AutoCloseable {
         return Optional.of(new RemediationOutcome(Action.Waiting,
             "the cluster-wide budget of replacements per minute is spent", rateLimited.get()));
       }
+      waiters.done(key, id);
       inFlight.started(key, policy, pod, now);
       snapshots.remove(key);
       return Optional.empty();
     }
+  }
+
+  /**
+   * The unavailable pods plus the replacements whose old pod the snapshot still shows ready: those are not in the
+   * unavailable count yet, and adding them keeps cache lag from ever letting more than maxUnavailable go at once.
+   */
+  private int busy(String key, Snapshot snapshot) {
+    return snapshot.unavailable() + (int) inFlight.oldPods(key).stream().filter(snapshot.ready()::contains).count();
+  }
+
+  /**
+   * Pods of the namespace's policies that waited for maxUnavailable and may go now, as many as there are free
+   * slots: called when an owner's status changed, since pods becoming available is what frees a slot.
+   */
+  public List<ResourceID> podsToWake(String namespace) {
+    List<ResourceID> woken = new ArrayList<>();
+    Instant now = clock.instant();
+    for (ImmutabilityPolicy policy : waiters.policiesWaitingIn(namespace)) {
+      String key = policyKey(policy);
+      synchronized (policyLocks.computeIfAbsent(key, k -> new Object())) {
+        Snapshot snapshot = snapshot(policy, now);
+        snapshots.put(key, snapshot);
+        int free = policy.getSpec().getRemediation().maxUnavailableOf(snapshot.matched()) - busy(key, snapshot);
+        woken.addAll(waiters.take(key, free));
+      }
+    }
+    return woken;
   }
 
   private Snapshot snapshot(ImmutabilityPolicy policy, Instant now) {
@@ -479,12 +508,18 @@ public final class Remediator implements AutoCloseable {
         f.message(), f.detectedAt().toString(), action)).toList();
   }
 
+  /** Shows findings in a policy's status that did not govern a pod being replaced, whose records are never written. */
+  public void recorded(ImmutabilityPolicy policy, Pod pod, List<Finding> findings) {
+    ledger.actions(policyKey(policy), actions(pod, findings, "Recorded"));
+  }
+
   /** Drops what is kept for a deleted policy. */
   public void forget(String policyKey) {
     inFlight.forget(policyKey);
     ledger.forget(policyKey);
     policyLocks.remove(policyKey);
     snapshots.remove(policyKey);
+    waiters.forget(policyKey);
   }
 
   @Override
