@@ -157,9 +157,9 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         .withSecondaryToPrimaryMapper(view::podsOwnedBy).build(), context);
   }
 
-  /** The pod cache keeps pods without managedFields but the time of their last write. */
+  /** The pod cache keeps what evaluations read: see {@link CacheTransforms#slimPod}. */
   public static void configure(ControllerConfigurationOverrider<Pod> configuration) {
-    configuration.withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields))
+    configuration.withItemStore(new TransformingItemStore<>(CacheTransforms::slimPod))
         .withInformerListLimit(LIST_PAGE);
   }
 
