@@ -1,6 +1,11 @@
 package dev.immutability.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.Arrays;
 import java.util.Objects;
 
 /** Which updates of a pod's owner (ReplicaSet, StatefulSet, DaemonSet, Job) can change how its pods are evaluated. */
@@ -8,14 +13,33 @@ final class OwnerChanges {
   private OwnerChanges() {}
 
   /**
-   * True when the spec (generation), labels or annotations changed: the template and the Deployment revision a
-   * ReplicaSet carries in an annotation are what declared state reads. A status-only write (the owner counting
-   * its available pods) changes none of it; it can only free a slot of maxUnavailable, which wakes just the pods
-   * waiting for one.
+   * True when what declared state reads changed: the pod template, the update strategy, labels, or annotations
+   * (a ReplicaSet carries its Deployment revision in one). Scaling and status writes change none of it: they can
+   * only free a slot of maxUnavailable, which wakes just the pods waiting for one. During a rollout the owners are
+   * scaled step by step; re-evaluating all their pods at each step would cost more than the rollout itself.
    */
   static boolean concernPods(HasMetadata updated, HasMetadata previous) {
-    return !Objects.equals(updated.getMetadata().getGeneration(), previous.getMetadata().getGeneration())
-        || !Objects.equals(updated.getMetadata().getLabels(), previous.getMetadata().getLabels())
-        || !Objects.equals(updated.getMetadata().getAnnotations(), previous.getMetadata().getAnnotations());
+    return !Objects.equals(updated.getMetadata().getLabels(), previous.getMetadata().getLabels())
+        || !Objects.equals(updated.getMetadata().getAnnotations(), previous.getMetadata().getAnnotations())
+        || !Objects.equals(declaring(updated), declaring(previous));
+  }
+
+  /** The parts of the owner's spec that declare its pods; for a kind not known here, its generation. */
+  private static Object declaring(HasMetadata owner) {
+    if (owner instanceof ReplicaSet rs) {
+      return rs.getSpec() == null ? null : rs.getSpec().getTemplate();
+    }
+    if (owner instanceof StatefulSet sts) {
+      return sts.getSpec() == null ? null : Arrays.asList(sts.getSpec().getTemplate(),
+          sts.getSpec().getUpdateStrategy());
+    }
+    if (owner instanceof DaemonSet ds) {
+      return ds.getSpec() == null ? null : Arrays.asList(ds.getSpec().getTemplate(),
+          ds.getSpec().getUpdateStrategy());
+    }
+    if (owner instanceof Job job) {
+      return job.getSpec() == null ? null : job.getSpec().getTemplate();
+    }
+    return owner.getMetadata().getGeneration();
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +13,8 @@ class OwnerChangesTest {
   private static final ReplicaSet BEFORE = new ReplicaSetBuilder().withNewMetadata().withName("web-1")
       .withGeneration(3L).withResourceVersion("10").addToLabels("app", "web")
       .addToAnnotations("deployment.kubernetes.io/revision", "4").endMetadata()
-      .withNewSpec().withReplicas(5).endSpec().withNewStatus().withReplicas(5).withAvailableReplicas(4).endStatus()
+      .withNewSpec().withReplicas(5).withNewTemplate().withNewSpec().addNewContainer().withName("web")
+      .withImage("nginx:1.27").endContainer().endSpec().endTemplate().endSpec().withNewStatus().withReplicas(5).withAvailableReplicas(4).endStatus()
       .build();
 
   private static ReplicaSet edited(java.util.function.Consumer<ReplicaSet> edit) {
@@ -27,8 +30,28 @@ class OwnerChangesTest {
   }
 
   @Test
-  void aSpecChangeConcernsThePods() {
-    assertThat(OwnerChanges.concernPods(edited(rs -> rs.getMetadata().setGeneration(4L)), BEFORE)).isTrue();
+  void scalingConcernsNoPod() {
+    assertThat(OwnerChanges.concernPods(edited(rs -> {
+      rs.getMetadata().setGeneration(4L);
+      rs.getSpec().setReplicas(3);
+    }), BEFORE)).isFalse();
+  }
+
+  @Test
+  void aTemplateChangeConcernsThePods() {
+    assertThat(OwnerChanges.concernPods(edited(rs -> {
+      rs.getMetadata().setGeneration(4L);
+      rs.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:1.28");
+    }), BEFORE)).isTrue();
+  }
+
+  @Test
+  void aStatefulSetsUpdateStrategyConcernsItsPods() {
+    StatefulSet before = new StatefulSetBuilder().withNewMetadata().withName("db").endMetadata().withNewSpec()
+        .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy().endSpec().build();
+    StatefulSet after = Serialization.clone(before);
+    after.getSpec().getUpdateStrategy().setType("OnDelete");
+    assertThat(OwnerChanges.concernPods(after, before)).isTrue();
   }
 
   @Test
