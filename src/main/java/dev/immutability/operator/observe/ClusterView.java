@@ -3,6 +3,7 @@ package dev.immutability.operator.observe;
 import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
+import dev.immutability.operator.drift.Baseline;
 import dev.immutability.operator.drift.ConfigDigests;
 import dev.immutability.operator.drift.ConfigRef;
 import dev.immutability.operator.drift.ConfigRefs;
@@ -267,9 +268,11 @@ public final class ClusterView {
    * What the pod should be: the images its owner declares for it, its baseline, the current hashes of what it
    * consumes, and whether its owner is rolling it out.
    */
-  public DeclaredState declaredState(Pod pod, Map<String, String> configHashes) {
+  /** {@code firstBaseline}: the baseline just captured for a pod that has none recorded yet. */
+  public DeclaredState declaredState(Pod pod, Map<String, String> configHashes, Optional<Baseline> firstBaseline) {
     Optional<OwnerReference> owner = controllerOf(pod);
-    return new DeclaredState(declaredImages(pod), PodRecords.baseline(pod).orElse(null), configHashes,
+    return new DeclaredState(declaredImages(pod), PodRecords.baseline(pod).or(() -> firstBaseline).orElse(null),
+        configHashes,
         owner.map(OwnerReference::getKind).orElse(null), isRollingOut(pod), unkeyedConfigHashes(pod));
   }
 

@@ -194,18 +194,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     }
     Instant now = clock.instant();
     Map<String, String> configHashes = view.configHashes(pod);
-    Optional<Baseline> baseline = PodRecords.baseline(pod);
-    if (baseline.isEmpty()) {
-      Optional<Baseline> captured = Baselines.capture(pod, configHashes, now);
-      if (captured.isPresent()) {
-        // Writing the baseline triggers a new event; the pod is evaluated against it then.
-        recorder.recordBaseline(pod, captured.get().selectedBy(policies.stream().collect(Collectors.toMap(
-            p -> p.getMetadata().getName(), p -> Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L)))));
-        policies.forEach(p -> policyChanged.accept(ResourceID.fromResource(p)));
-        return UpdateControl.noUpdate();
-      }
-    }
-    DeclaredState declared = view.declaredState(pod, configHashes);
+    // A pod seen for the first time is checked at once against what its owner declares (an image edited in place,
+    // a debug container), and its baseline is written with its findings, in one write.
+    Optional<Baseline> captured = PodRecords.baseline(pod).isPresent() ? Optional.empty()
+        : Baselines.capture(pod, configHashes, now).map(b -> b.selectedBy(policies.stream().collect(
+            Collectors.toMap(p -> p.getMetadata().getName(),
+                p -> Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L)))));
+    DeclaredState declared = view.declaredState(pod, configHashes, captured);
     List<Finding> detected = new ArrayList<>();
     for (ImmutabilityPolicy policy : policies) {
       List<String> name = List.of(policy.getMetadata().getName());
@@ -238,7 +233,11 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         events.warning(pod, "RecordTampered", "the " + PodRecords.DRIFTED_LABEL
             + " label did not match the pod's findings and was restored");
       }
-      recordFindings(pod, policies, governing, known, findings, outcome.podLeaving(), now);
+      recordFindings(pod, policies, governing, known, findings, captured, outcome.podLeaving(), now);
+    } else if (captured.isPresent()) {
+      recorder.recordBaseline(pod, captured.get());
+      // A pod newly under the policies changes the count of pods they match.
+      policies.forEach(p -> policyChanged.accept(ResourceID.fromResource(p)));
     }
     if (outcome.action() == RemediationOutcome.Action.None && held.until().isPresent()) {
       // Look again when the exception expires: its findings are then due.
@@ -256,10 +255,10 @@ public class PodDriftReconciler implements Reconciler<Pod> {
    * governing policy's shows the replacement); announces the new ones as Events either way.
    */
   private void recordFindings(Pod pod, List<ImmutabilityPolicy> policies, ImmutabilityPolicy governing,
-      List<Finding> recorded, List<Finding> findings, boolean podLeaving, Instant now) {
+      List<Finding> recorded, List<Finding> findings, Optional<Baseline> baseline, boolean podLeaving, Instant now) {
     List<Finding> added = Findings.added(recorded, findings);
     if (!podLeaving) {
-      recorder.recordFindings(pod, findings, now);
+      recorder.recordFindings(pod, findings, baseline, now);
     } else {
       policies.stream().filter(p -> p != governing).forEach(p -> remediator.recorded(p, pod,
           Findings.namingPolicy(added, p.getMetadata().getName())));

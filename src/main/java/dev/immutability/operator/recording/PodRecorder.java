@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -31,9 +32,15 @@ public final class PodRecorder {
 
   /** Replaces the pod's findings with {@code findings}; an empty list marks the pod clean again. */
   public void recordFindings(Pod pod, List<Finding> findings, Instant now) {
+    recordFindings(pod, findings, Optional.empty(), now);
+  }
+
+  /** As {@link #recordFindings(Pod, List, Instant)}, with the pod's first baseline in the same write. */
+  public void recordFindings(Pod pod, List<Finding> findings, Optional<Baseline> baseline, Instant now) {
     boolean drifted = !findings.isEmpty();
     Map<String, Object> annotations = new HashMap<>();
     annotations.put(PodRecords.FINDINGS_ANNOTATION, drifted ? PodRecords.toJson(findings) : null);
+    baseline.ifPresent(b -> annotations.put(PodRecords.BASELINE_ANNOTATION, PodRecords.toJson(b)));
     Map<String, Object> labels = new HashMap<>();
     labels.put(PodRecords.DRIFTED_LABEL, drifted ? "true" : null);
     patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));

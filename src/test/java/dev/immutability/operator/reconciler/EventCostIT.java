@@ -76,7 +76,9 @@ class EventCostIT extends OperatorTestBase {
 
   /**
    * Evaluations spent on {@code change} until {@code done}, and on everything it caused: counted up to a marker
-   * drift awaited afterwards, less what such a marker costs on its own (the larger of two measurements).
+   * drift awaited afterwards, less what such a marker costs on its own (the larger of two measurements, so a
+   * marker that happens to cost more never fails the test). The bounds below catch costs that grow with the
+   * number of pods (31 pods here), not a difference of one or two.
    */
   private long evaluationsSpentOn(Runnable change, Callable<Boolean> done) throws Exception {
     workloads.awaitOperatorCaughtUp();
@@ -125,7 +127,7 @@ class EventCostIT extends OperatorTestBase {
 
     // The consumer is evaluated for the ConfigMap event and again for its own findings patch: never the crowd.
     assertThat(spent).as("evaluations for one ConfigMap change with %d other pods in the namespace", CROWD)
-        .isBetween(1L, 4L);
+        .isLessThanOrEqualTo(4L);
   }
 
   /**
@@ -155,8 +157,8 @@ class EventCostIT extends OperatorTestBase {
             && workloads.policy("herd").getStatus().getDriftedPods() == 2);
 
     assertThat(configSpent).as("evaluations for a ConfigMap change drifting 1 of %d pods of one policy", CROWD + 1)
-        .isBetween(1L, 5L);
+        .isLessThanOrEqualTo(5L);
     assertThat(imageSpent).as("evaluations for an image edited on 1 of %d pods of one policy", CROWD + 1)
-        .isBetween(1L, 5L);
+        .isLessThanOrEqualTo(5L);
   }
 }
