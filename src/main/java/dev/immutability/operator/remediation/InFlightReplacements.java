@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,9 +60,17 @@ final class InFlightReplacements {
     byPolicy.getOrDefault(policyKey, Map.of()).remove(podUid);
   }
 
-  /** Uids of the pods being replaced. */
-  Set<String> oldPods(String policyKey) {
-    return Set.copyOf(byPolicy.getOrDefault(policyKey, Map.of()).keySet());
+  /** Replacements not complete (timed-out ones included), per controller uid. */
+  Map<String, Integer> byOwner(String policyKey) {
+    Map<String, Integer> counts = new HashMap<>();
+    byPolicy.getOrDefault(policyKey, Map.of()).values().stream().filter(r -> r.owner() != null)
+        .forEach(r -> counts.merge(r.owner().getUid(), 1, Integer::sum));
+    return counts;
+  }
+
+  /** Recreations of bare pods not complete. */
+  int bare(String policyKey) {
+    return (int) byPolicy.getOrDefault(policyKey, Map.of()).values().stream().filter(r -> r.owner() == null).count();
   }
 
   /** A replacement of this owner's pods timed out and the owner has not recovered since. */

@@ -64,8 +64,7 @@ public final class Remediator implements AutoCloseable {
   private static final Duration SNAPSHOT_TTL = Duration.ofSeconds(1);
   private static final int MAX_PODS_REMEMBERED = 50_000;
 
-  /** @param ready uids of the selected pods that were ready when the snapshot was taken */
-  private record Snapshot(int matched, int unavailable, Set<String> ready, Instant takenAt) {}
+  private record Snapshot(int matched, Unavailability unavailability, Instant takenAt) {}
 
   private record LoopCheck(List<Finding> replaceable, Instant retryAt) {}
 
@@ -245,37 +244,58 @@ public final class Remediator implements AutoCloseable {
 
   private RemediationOutcome restartRollout(Pod pod, ImmutabilityPolicy policy, List<Finding> findings, Owner owner,
       Workload workload, Instant now) {
-    Restarts restarts;
-    try {
-      restarts = restarter.read(workload);
-    } catch (KubernetesClientException | IllegalStateException e) {
-      return refused(pod, policy, "ReplacementFailed", "could not read " + workload + ": " + e.getMessage(), now);
+    // The pods of a workload drift together (a ConfigMap under a hundred pods): one restarts the rollout, the
+    // others see it without a read of their own.
+    Optional<RemediationOutcome> rolling = rollingSinceKnownRestart(pod, workload);
+    if (rolling.isPresent()) {
+      return rolling.get();
     }
-    if (RolloutRestarter.beingRolled(pod, restarts)) {
-      // The rollout removes the pod, which ends its reconciliation; the recheck only covers a rollout that stalls.
-      return new RemediationOutcome(Action.Waiting, workload + " has been rolling its pods since "
-          + restarts.restartedAt().orElseThrow(), BLOCKED_RECHECK);
-    }
-    String key = policyKey(policy);
-    Optional<RemediationOutcome> wait = reserve(pod, policy, now);
-    if (wait.isPresent()) {
-      return wait.get();
-    }
-    Set<String> podsBefore = podsOfOwner(pod);
-    Instant at;
-    try {
-      at = restarter.restart(workload, restarts, now);
-    } catch (KubernetesClientException e) {
-      release(key, pod.getMetadata().getUid());
-      if (e.getCode() == 409) {
-        return new RemediationOutcome(Action.Waiting, workload + " changed meanwhile", CONFLICT_RETRY);
+    synchronized (restarter.lock(workload)) {
+      rolling = rollingSinceKnownRestart(pod, workload);
+      if (rolling.isPresent()) {
+        return rolling.get();
       }
-      return refused(pod, policy, "ReplacementFailed", "could not restart " + workload + ": " + e.getMessage(), now);
+      Restarts restarts;
+      try {
+        restarts = restarter.read(workload);
+      } catch (KubernetesClientException | IllegalStateException e) {
+        return refused(pod, policy, "ReplacementFailed", "could not read " + workload + ": " + e.getMessage(), now);
+      }
+      restarts.restartedAt().ifPresent(at -> restarter.remember(workload, at));
+      rolling = rollingSinceKnownRestart(pod, workload);
+      if (rolling.isPresent()) {
+        return rolling.get();
+      }
+      String key = policyKey(policy);
+      Optional<RemediationOutcome> wait = reserve(pod, policy, now);
+      if (wait.isPresent()) {
+        return wait.get();
+      }
+      Set<String> podsBefore = podsOfOwner(pod);
+      Instant at;
+      try {
+        at = restarter.restart(workload, restarts, now);
+      } catch (KubernetesClientException e) {
+        release(key, pod.getMetadata().getUid());
+        if (e.getCode() == 409) {
+          return new RemediationOutcome(Action.Waiting, workload + " changed meanwhile", CONFLICT_RETRY);
+        }
+        return refused(pod, policy, "ReplacementFailed", "could not restart " + workload + ": " + e.getMessage(),
+            now);
+      }
+      String message = "rollout of " + workload + " restarted by policy " + policy.getMetadata().getName() + " ("
+          + reasons(findings) + "); restartedAt " + at;
+      started(pod, policy, findings, owner, podsBefore, "RolloutRestarted", "RolloutRestarted", message, now);
+      return new RemediationOutcome(Action.RolloutRestarted, message, null);
     }
-    String message = "rollout of " + workload + " restarted by policy " + policy.getMetadata().getName() + " ("
-        + reasons(findings) + "); restartedAt " + at;
-    started(pod, policy, findings, owner, podsBefore, "RolloutRestarted", "RolloutRestarted", message, now);
-    return new RemediationOutcome(Action.RolloutRestarted, message, null);
+  }
+
+  /** Waiting, if the pod predates the workload's last restart known here: that rollout replaces it. */
+  private Optional<RemediationOutcome> rollingSinceKnownRestart(Pod pod, Workload workload) {
+    // The rollout removes the pod, which ends its reconciliation; the recheck only covers a rollout that stalls.
+    return restarter.lastRestart(workload).filter(at -> RolloutRestarter.createdBefore(pod, at))
+        .map(at -> new RemediationOutcome(Action.Waiting, workload + " has been rolling its pods since " + at,
+            BLOCKED_RECHECK));
   }
 
   /**
@@ -308,12 +328,9 @@ public final class Remediator implements AutoCloseable {
     }
   }
 
-  /**
-   * The unavailable pods plus the replacements whose old pod the snapshot still shows ready: those are not in the
-   * unavailable count yet, and adding them keeps cache lag from ever letting more than maxUnavailable go at once.
-   */
+  /** Pods out of service, as the snapshot shows them and as the replacements in flight say they must be. */
   private int busy(String key, Snapshot snapshot) {
-    return snapshot.unavailable() + (int) inFlight.oldPods(key).stream().filter(snapshot.ready()::contains).count();
+    return snapshot.unavailability().with(inFlight.byOwner(key), inFlight.bare(key));
   }
 
   /**
@@ -325,6 +342,7 @@ public final class Remediator implements AutoCloseable {
     Instant now = clock.instant();
     for (ImmutabilityPolicy policy : waiters.policiesWaitingIn(namespace)) {
       String key = policyKey(policy);
+      report(key, inFlight.refresh(key, now), now);
       synchronized (policyLocks.computeIfAbsent(key, k -> new Object())) {
         Snapshot snapshot = snapshot(policy, now);
         snapshots.put(key, snapshot);
@@ -338,11 +356,9 @@ public final class Remediator implements AutoCloseable {
   private Snapshot snapshot(ImmutabilityPolicy policy, Instant now) {
     List<Pod> selected = view.podsSelectedBy(policy);
     int matched = (int) selected.stream().filter(p -> !PodReadiness.hasFinished(p)).count();
-    Set<String> ready = selected.stream().filter(PodReadiness::isReady).map(p -> p.getMetadata().getUid())
-        .collect(Collectors.toSet());
-    return new Snapshot(matched, Unavailability.count(selected,
+    return new Snapshot(matched, Unavailability.of(selected,
         p -> ClusterView.controllerOf(p).flatMap(o -> view.owner(p.getMetadata().getNamespace(), o))
-            .flatMap(OwnerAvailability::of)), ready, now);
+            .flatMap(OwnerAvailability::of)), now);
   }
 
   private void release(String key, String uid) {

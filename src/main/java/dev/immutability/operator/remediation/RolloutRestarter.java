@@ -1,6 +1,7 @@
 package dev.immutability.operator.remediation;
 
 import dev.immutability.operator.observe.ClusterView;
+import dev.immutability.operator.runtime.BoundedMaps;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +25,7 @@ import java.util.Optional;
  * {@code kubectl.kubernetes.io/restartedAt} annotation. A pod created before that time is already being rolled,
  * so it waits instead of restarting the workload again; the state is in the template, so a restarted operator
  * does the same. The write carries the resourceVersion read, so two pods of one workload cannot both restart it.
+ * The last restart of each workload is also kept here, so that its other pods wait without reading it again.
  */
 final class RolloutRestarter {
   static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
@@ -37,12 +41,32 @@ final class RolloutRestarter {
   /** What the workload's template says: when it was last restarted (if ever), and the version read. */
   record Restarts(Optional<Instant> restartedAt, String resourceVersion) {}
 
+  private static final int LOCK_STRIPES = 64;
+  private static final int WORKLOADS_REMEMBERED = 10_000;
+
   private final KubernetesClient client;
   private final ClusterView view;
+  private final Map<String, Instant> lastRestarts =
+      Collections.synchronizedMap(BoundedMaps.lru(WORKLOADS_REMEMBERED));
+  private final Object[] locks = new Object[LOCK_STRIPES];
 
   RolloutRestarter(KubernetesClient client, ClusterView view) {
     this.client = client;
     this.view = view;
+    Arrays.setAll(locks, i -> new Object());
+  }
+
+  /** Held while a workload's restart is read and written, so its pods restart it once. */
+  Object lock(Workload workload) {
+    return locks[Math.floorMod(workload.uid().hashCode(), LOCK_STRIPES)];
+  }
+
+  Optional<Instant> lastRestart(Workload workload) {
+    return Optional.ofNullable(lastRestarts.get(workload.uid()));
+  }
+
+  void remember(Workload workload, Instant restartedAt) {
+    lastRestarts.merge(workload.uid(), restartedAt, (a, b) -> a.isAfter(b) ? a : b);
   }
 
   /**
@@ -79,15 +103,18 @@ final class RolloutRestarter {
     return new Restarts(restartedAt, object.getMetadata().getResourceVersion());
   }
 
-  /** Whether the pod predates the workload's last restart, so that rollout replaces it. */
-  static boolean beingRolled(Pod pod, Restarts restarts) {
-    Instant created = Instant.parse(pod.getMetadata().getCreationTimestamp());
-    return restarts.restartedAt().filter(created::isBefore).isPresent();
+  /** Whether the pod predates the workload's restart at {@code restartedAt}, so that rollout replaces it. */
+  static boolean createdBefore(Pod pod, Instant restartedAt) {
+    return Instant.parse(pod.getMetadata().getCreationTimestamp()).isBefore(restartedAt);
   }
 
-  /** Writes the restart; a 409 Conflict means someone (another pod of the workload) wrote it first. */
+  /**
+   * Writes the restart; a 409 Conflict means someone (another pod of the workload) wrote it first. The time is
+   * rounded up to the second: creation times have seconds only, so a pod made in the second of the restart, before
+   * it, must still count as older than it, or it would restart the workload a second time.
+   */
   Instant restart(Workload workload, Restarts read, Instant now) {
-    Instant at = now.truncatedTo(ChronoUnit.SECONDS);
+    Instant at = now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     Map<String, Object> patch = Map.of("metadata", Map.of("resourceVersion", read.resourceVersion()),
         "spec", Map.of("template", Map.of("metadata", Map.of("annotations", Map.of(RESTARTED_AT, at.toString())))));
     resource(workload).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));

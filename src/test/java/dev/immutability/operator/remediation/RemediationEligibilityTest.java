@@ -6,7 +6,6 @@ import dev.immutability.operator.api.Remediation;
 import dev.immutability.operator.drift.TestPods;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Which pods are only reported, and when a rollout restart already covers a pod. */
@@ -40,11 +39,9 @@ class RemediationEligibilityTest {
   @Test
   void aPodCreatedBeforeTheLastRestartIsAlreadyBeingRolled() {
     Pod pod = TestPods.running().editMetadata().withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
-    assertThat(RolloutRestarter.beingRolled(pod, new RolloutRestarter.Restarts(Optional.empty(), "1"))).isFalse();
-    assertThat(RolloutRestarter.beingRolled(pod, new RolloutRestarter.Restarts(
-        Optional.of(Instant.parse("2026-01-01T00:00:05Z")), "1"))).isTrue();
-    assertThat(RolloutRestarter.beingRolled(pod, new RolloutRestarter.Restarts(
-        Optional.of(Instant.parse("2026-01-01T00:00:00Z")), "1"))).as("created by that restart").isFalse();
+    assertThat(RolloutRestarter.createdBefore(pod, Instant.parse("2026-01-01T00:00:05Z"))).isTrue();
+    assertThat(RolloutRestarter.createdBefore(pod, Instant.parse("2026-01-01T00:00:00Z")))
+        .as("created by that restart").isFalse();
   }
 
   @Test

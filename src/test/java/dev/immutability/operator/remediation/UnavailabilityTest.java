@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,24 @@ class UnavailabilityTest {
   void aPodWithoutAKnownOwnerCountsWhenUnready() {
     List<Pod> pods = List.of(pod("bare", null, "Running", false), pod("other", "unknown", "Running", false));
     assertThat(Unavailability.count(pods, p -> Optional.empty())).isEqualTo(2);
+  }
+
+  @Test
+  void aReplacementInFlightCountsWhileTheCacheShowsNothingMissing() {
+    // The evicted pod is gone from the cache, its replacement not there yet, and the owner's status not updated:
+    // every pod the cache shows is ready and the owner says all are available.
+    Unavailability cache = Unavailability.of(List.of(pod("a", "rs", "Running", true), pod("b", "rs", "Running", true)),
+        p -> Optional.of(new OwnerAvailability(3, 3)));
+    assertThat(cache.with(Map.of(), 0)).isZero();
+    assertThat(cache.with(Map.of("rs", 1), 0)).isEqualTo(1);
+    assertThat(cache.with(Map.of("rs", 1, "other-rs", 2), 1)).as("owners with no pod cached, bare pods").isEqualTo(4);
+  }
+
+  @Test
+  void aReplacementTheCacheAlreadyShowsCountsOnce() {
+    Unavailability cache = Unavailability.of(List.of(pod("new", "rs", "Running", false),
+        pod("b", "rs", "Running", true)), p -> Optional.of(new OwnerAvailability(2, 1)));
+    assertThat(cache.with(Map.of("rs", 1), 0)).isEqualTo(1);
   }
 
   @Test
