@@ -12,6 +12,7 @@ import dev.immutability.operator.reconciler.PolicyReconciler;
 import dev.immutability.operator.recording.EventDriftRecorder;
 import dev.immutability.operator.recording.EventFindingMemory;
 import dev.immutability.operator.recording.EventRecorder;
+import dev.immutability.operator.recording.OwnWrites;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
@@ -73,13 +74,15 @@ public final class ImmutabilityOperator implements AutoCloseable {
     view = new ClusterView(ConfigHashKey.load(client, settings.leaseNamespace(), settings.configHashKeySecret()));
     ReplacementLedger ledger = new ReplacementLedger();
     events = new EventRecorder(client, settings.instanceName(), metrics);
-    PodRecorder podRecorder = new PodRecorder(client);
+    OwnWrites ownWrites = new OwnWrites();
     EventFindingMemory eventFindings = new EventFindingMemory();
-    eventDrift = new EventDriftRecorder(client, podRecorder, events, metrics, clock, eventFindings);
+    // The webhook's records of a session are evaluated like anyone else's write: that is what replaces the pod.
+    eventDrift = new EventDriftRecorder(client, new PodRecorder(client, written -> { }), events, metrics, clock,
+        eventFindings);
     remediator = new Remediator(client, view, ledger, events, metrics, clock, settings);
     PolicyReconciler policies = new PolicyReconciler(client, view, ledger, metrics, clock);
-    PodDriftReconciler pods = new PodDriftReconciler(view, podRecorder, events, remediator, metrics,
-        policies::trigger, policy -> {
+    PodDriftReconciler pods = new PodDriftReconciler(view, new PodRecorder(client, ownWrites::wrote), events,
+        remediator, metrics, policies::trigger, policy -> {
           remediator.forget(Remediator.policyKey(policy));
           metrics.policyDeleted(policy.getMetadata().getNamespace(), policy.getMetadata().getName());
         }, clock, eventFindings);
@@ -104,7 +107,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
     operator.register(policies, c -> namespaces(c, settings));
     operator.register(pods, c -> {
       namespaces(c, settings);
-      PodDriftReconciler.configure(c);
+      PodDriftReconciler.configure(c, ownWrites);
     });
     operator.register(new ExceptionReconciler(events, metrics, clock), c -> namespaces(c, settings));
     http = new HttpEndpoints(settings.httpAddress(), registry,

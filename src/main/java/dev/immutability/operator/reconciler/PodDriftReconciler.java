@@ -16,6 +16,7 @@ import dev.immutability.operator.observe.ClusterView;
 import dev.immutability.operator.observe.OwnerDeclarations;
 import dev.immutability.operator.recording.EventFindingMemory;
 import dev.immutability.operator.recording.EventRecorder;
+import dev.immutability.operator.recording.OwnWrites;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.recording.PodRecords;
 import dev.immutability.operator.remediation.PodReadiness;
@@ -157,9 +158,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         .withSecondaryToPrimaryMapper(view::podsOwnedBy).build(), context);
   }
 
-  /** The pod cache keeps what evaluations read: see {@link CacheTransforms#slimPod}. */
-  public static void configure(ControllerConfigurationOverrider<Pod> configuration) {
+  /**
+   * The pod cache keeps what evaluations read (see {@link CacheTransforms#slimPod}); the versions this reconciler
+   * wrote itself are cached but not evaluated again.
+   */
+  public static void configure(ControllerConfigurationOverrider<Pod> configuration, OwnWrites ownWrites) {
     configuration.withItemStore(new TransformingItemStore<>(CacheTransforms::slimPod))
+        .withOnUpdateFilter((updated, previous) -> !ownWrites.consume(updated))
         .withInformerListLimit(LIST_PAGE);
   }
 

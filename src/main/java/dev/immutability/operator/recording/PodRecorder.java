@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -21,9 +22,12 @@ import java.util.stream.Collectors;
 public final class PodRecorder {
   private static final int HTTP_NOT_FOUND = 404;
   private final KubernetesClient client;
+  private final Consumer<Pod> written;
 
-  public PodRecorder(KubernetesClient client) {
+  /** {@code written} is told the pod as each write left it. */
+  public PodRecorder(KubernetesClient client, Consumer<Pod> written) {
     this.client = client;
+    this.written = written;
   }
 
   public void recordBaseline(Pod pod, Baseline baseline) {
@@ -58,10 +62,10 @@ public final class PodRecorder {
 
   private void patchStatus(Pod pod, Map<String, Object> condition) {
     try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .subresource("status")
+      written.accept(client.pods().inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName()).subresource("status")
           .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-              PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition)))));
+              PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition))))));
     } catch (KubernetesClientException e) {
       // The findings just written can get the pod replaced before its condition is: nothing left to mark.
       if (e.getCode() != HTTP_NOT_FOUND) {
@@ -85,7 +89,7 @@ public final class PodRecorder {
   private void patchMetadata(Pod pod, Map<String, Object> metadata) {
     Map<String, Object> withVersion = new HashMap<>(metadata);
     withVersion.put("resourceVersion", pod.getMetadata().getResourceVersion());
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), PodRecords.toJson(Map.of("metadata", withVersion)));
+    written.accept(client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), PodRecords.toJson(Map.of("metadata", withVersion))));
   }
 }
