@@ -19,11 +19,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +34,9 @@ import java.util.stream.Collectors;
  * replacement moved on); a periodic resync catches pods that went away.
  */
 @ControllerConfiguration(name = "policy-status")
+// Pods trigger the status (a baseline, findings, a replacement): at start-up ten thousand of them in a minute. Twice
+// a second per policy is recent enough for kubectl, and keeps the recount of a policy's pods off the busy path.
+@RateLimited(maxReconciliations = 2, within = 1, unit = TimeUnit.SECONDS)
 public class PolicyReconciler implements Reconciler<ImmutabilityPolicy> {
   private static final Duration RESYNC = Duration.ofSeconds(10);
   private static final Duration CACHE_WAIT = Duration.ofSeconds(1);

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits Kubernetes Events, shown by {@code kubectl describe} on the pod or policy they concern. Events are sent by
- * one background thread, as client-go's recorder does: a burst of findings (a ConfigMap under a hundred pods)
+ * Emits Kubernetes Events, shown by {@code kubectl describe} on the pod or policy they concern. Events are sent in
+ * the background, as client-go's recorder does, by a few threads: a burst of findings (a ConfigMap under a hundred pods)
  * must not hold the evictions and records behind a hundred Event writes. The queue is bounded; what overflows is
  * dropped and counted.
  */
@@ -26,11 +26,12 @@ public final class EventRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
   static final int CAPACITY = 2000;
+  private static final int SENDERS = 4;
 
   private final KubernetesClient client;
   private final String instance;
   private final OperatorMetrics metrics;
-  private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+  private final ThreadPoolExecutor sender = new ThreadPoolExecutor(SENDERS, SENDERS, 0, TimeUnit.SECONDS,
       new ArrayBlockingQueue<>(CAPACITY), DaemonThreads.named("event-sender"));
 
   public EventRecorder(KubernetesClient client, String instance, OperatorMetrics metrics) {
