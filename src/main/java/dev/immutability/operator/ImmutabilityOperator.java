@@ -15,6 +15,7 @@ import dev.immutability.operator.recording.EventRecorder;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
+import dev.immutability.operator.reports.PolicyReporter;
 import dev.immutability.operator.runtime.DaemonThreads;
 import dev.immutability.operator.webhook.AdmissionWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,6 +53,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
   private final HttpEndpoints http;
   private final KubernetesClient client;
   private final EventDriftRecorder eventDrift;
+  private final PolicyReporter reports;
   private final OperatorMetrics metrics;
   private final Clock clock = Clock.systemUTC();
   private AdmissionWebhook webhook;
@@ -76,12 +78,14 @@ public final class ImmutabilityOperator implements AutoCloseable {
     EventFindingMemory eventFindings = new EventFindingMemory();
     eventDrift = new EventDriftRecorder(client, podRecorder, events, metrics, clock, eventFindings);
     remediator = new Remediator(client, view, ledger, events, metrics, clock, settings);
+    reports = PolicyReporter.start(client, settings.policyReports(), settings.policyReportInterval(), metrics,
+        view::hasPod, view::hasPolicies);
     PolicyReconciler policies = new PolicyReconciler(client, view, ledger, metrics, clock);
     PodDriftReconciler pods = new PodDriftReconciler(view, podRecorder, events, remediator, metrics,
         policies::trigger, policy -> {
           remediator.forget(Remediator.policyKey(policy));
           metrics.policyDeleted(policy.getMetadata().getNamespace(), policy.getMetadata().getName());
-        }, clock, eventFindings);
+        }, clock, eventFindings, reports);
 
     operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false)
@@ -186,6 +190,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
       LeaseRelease.release(client, settings.leaseNamespace(), settings.leaseName(), settings.instanceName());
     }
     eventDrift.close();
+    reports.close();
     remediator.close();
     http.close();
   }

@@ -199,6 +199,17 @@ public final class ClusterView {
     return policies == null ? List.of() : PolicySelection.selecting(policies.list(namespace).toList(), labels);
   }
 
+  public boolean hasPolicies(String namespace) {
+    return policies != null && policies.list(namespace).findAny().isPresent();
+  }
+
+  /** Whether the cache holds the pod "namespace/name" with this uid. */
+  public boolean hasPod(String namespaceAndName, String uid) {
+    int slash = namespaceAndName.indexOf('/');
+    return pod(namespaceAndName.substring(0, slash), namespaceAndName.substring(slash + 1))
+        .filter(p -> uid.equals(p.getMetadata().getUid())).isPresent();
+  }
+
   /** Namespaces holding at least one Enforce policy. */
   public Set<String> namespacesEnforcing() {
     return policies == null ? Set.of() : policies.list(p -> p.getSpec().getMode() == Mode.Enforce)

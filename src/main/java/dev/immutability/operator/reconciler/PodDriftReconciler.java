@@ -19,6 +19,8 @@ import dev.immutability.operator.recording.EventRecorder;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.recording.PodRecords;
 import dev.immutability.operator.remediation.PodReadiness;
+import dev.immutability.operator.reports.PodResults;
+import dev.immutability.operator.reports.PolicyReporter;
 import dev.immutability.operator.remediation.RemediationOutcome;
 import dev.immutability.operator.remediation.Remediator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -75,11 +77,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   private final Consumer<ImmutabilityPolicy> policyDeleted;
   private final Clock clock;
   private final EventFindingMemory eventFindings;
+  private final PolicyReporter reports;
 
   public PodDriftReconciler(ClusterView view, PodRecorder recorder, EventRecorder events, Remediator remediator,
       OperatorMetrics metrics, Consumer<ResourceID> policyChanged, Consumer<ImmutabilityPolicy> policyDeleted,
-      Clock clock, EventFindingMemory eventFindings) {
+      Clock clock, EventFindingMemory eventFindings, PolicyReporter reports) {
     this.eventFindings = eventFindings;
+    this.reports = reports;
     this.view = view;
     this.recorder = recorder;
     this.events = events;
@@ -170,6 +174,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
 
   private UpdateControl<Pod> evaluate(Pod pod) {
     if (PodReadiness.isTerminating(pod) || PodReadiness.hasFinished(pod)) {
+      reports.forget(pod);
       return UpdateControl.noUpdate();
     }
     List<ImmutabilityPolicy> policies = view.policiesSelecting(pod);
@@ -179,6 +184,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         recorder.clearRecords(pod);
       }
       eventFindings.rememberAll(pod.getMetadata().getUid(), List.of());
+      reports.forget(pod);
       return UpdateControl.noUpdate();
     }
     Instant now = clock.instant();
@@ -224,8 +230,11 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     eventFindings.rememberAll(pod.getMetadata().getUid(), findings);
     ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
     // The governing policy replaces pods only for what it looks for itself, and not while an exception holds it.
-    Exceptions.Held held = Exceptions.hold(Findings.namingPolicy(findings, governing.getMetadata().getName()),
+    List<Finding> governed = Findings.namingPolicy(findings, governing.getMetadata().getName());
+    Exceptions.Held held = Exceptions.hold(governed,
         view.exceptionsFor(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels()), now);
+    reports.observe(pod, PodResults.of(pod, governing.getMetadata().getName(), findings,
+        governed.stream().filter(f -> !held.actionable().contains(f)).toList()));
     RemediationOutcome outcome = remediator.remediate(pod, governing, held.actionable());
     if (outcome.action() == RemediationOutcome.Action.None && held.until().isPresent()) {
       // Look again when the exception expires: its findings are then due.

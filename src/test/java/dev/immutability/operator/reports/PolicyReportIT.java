@@ -1,0 +1,161 @@
+package dev.immutability.operator.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.immutability.operator.api.ImmutabilityException;
+import dev.immutability.operator.api.ImmutabilityExceptionSpec;
+import dev.immutability.operator.api.Mode;
+import dev.immutability.operator.testing.OperatorHarness;
+import dev.immutability.operator.testing.OperatorTestBase;
+import dev.immutability.operator.testing.Workloads;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The namespace's PolicyReport, installed from its published CRD and read through the API server, follows the
+ * pods' findings: a pass per clean pod, a fail per drift reason, a skip for what an exception holds, and nothing
+ * left of a pod once it is gone.
+ */
+class PolicyReportIT extends OperatorTestBase {
+  private static final Map<String, String> ENV = Map.of("POLICY_REPORT_INTERVAL", "1s");
+
+  /** The operator finds the report API at start, so it starts again once the CRD is in. */
+  @BeforeAll
+  static void installReportCrdAndRestart() {
+    OperatorHarness.installCrd(client, "src/test/resources/crds/wgpolicyk8s.io_policyreports.yaml");
+    operator.close();
+    operator = OperatorHarness.start(cluster, ENV);
+  }
+
+  private static GenericKubernetesResource report() {
+    return client.genericKubernetesResources(ReportApi.WG_POLICY.apiVersion(), ReportApi.WG_POLICY.kind())
+        .inNamespace(cluster.namespace()).withName(PolicyReporter.NAME).get();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> results() {
+    GenericKubernetesResource report = report();
+    return report == null ? List.of()
+        : (List<Map<String, Object>>) report.getAdditionalProperties().getOrDefault("results", List.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> resultsFor(Pod pod) {
+    return results().stream().filter(r -> ((List<Map<String, Object>>) r.get("resources")).stream()
+        .anyMatch(ref -> pod.getMetadata().getUid().equals(ref.get("uid")))).toList();
+  }
+
+  @Test
+  void failForEachDriftPassForCleanPodsAndNothingOnceThePodIsGone() {
+    workloads.policy("audited", "web", Mode.Audit, spec -> {});
+    workloads.deployment("web", 2, Workloads.nginx().build());
+    List<Pod> pods = workloads.awaitBaselines("web", 2);
+    Pod drifted = pods.get(0);
+    Pod clean = pods.get(1);
+    await("pass results").atMost(Workloads.TIMEOUT).untilAsserted(() -> {
+      assertThat(resultsFor(drifted)).singleElement().satisfies(r -> assertThat(r)
+          .containsEntry("result", "pass").containsEntry("rule", "NoDrift").containsEntry("policy", "audited"));
+      assertThat(resultsFor(clean)).singleElement().satisfies(r -> assertThat(r).containsEntry("result", "pass"));
+    });
+    assertThat(report().getMetadata().getLabels()).containsEntry(PolicyReporter.MANAGED_BY, PolicyReporter.NAME);
+
+    workloads.editImage(drifted.getMetadata().getName(), "nginx:1.28");
+    await("fail result").atMost(Workloads.TIMEOUT).untilAsserted(() ->
+        assertThat(resultsFor(drifted)).singleElement().satisfies(r -> {
+          assertThat(r).containsEntry("result", "fail").containsEntry("rule", "ImageChanged")
+              .containsEntry("policy", "audited").containsEntry("severity", "high")
+              .containsEntry("source", "immutability-operator").containsEntry("scored", true);
+          assertThat((String) r.get("message")).contains("nginx:1.28");
+          assertThat(((Number) ((Map<?, ?>) r.get("timestamp")).get("seconds")).longValue())
+              .isBetween(Instant.now().minusSeconds(120).getEpochSecond(), Instant.now().getEpochSecond());
+          assertThat((List<?>) r.get("resources")).singleElement().isEqualTo(Map.of("apiVersion", "v1",
+              "kind", "Pod", "namespace", cluster.namespace(), "name", drifted.getMetadata().getName(),
+              "uid", drifted.getMetadata().getUid()));
+        }));
+    assertThat(resultsFor(clean)).singleElement().satisfies(r -> assertThat(r).containsEntry("result", "pass"));
+    assertThat((Map<String, Object>) report().getAdditionalProperties().get("summary"))
+        .containsEntry("fail", 1);
+
+    client.pods().inNamespace(cluster.namespace()).withName(drifted.getMetadata().getName()).delete();
+    await("the deleted pod's results gone").atMost(Workloads.TIMEOUT)
+        .untilAsserted(() -> assertThat(resultsFor(drifted)).isEmpty());
+    assertThat(resultsFor(clean)).hasSize(1);
+  }
+
+  @Test
+  void findingsAnExceptionHoldsAreSkipped() {
+    workloads.policy("held", "held", Mode.Remediate, spec -> {});
+    workloads.deployment("held", 1, Workloads.nginx().build());
+    Pod pod = workloads.awaitBaselines("held", 1).get(0);
+    ImmutabilityException exception = new ImmutabilityException();
+    exception.getMetadata().setName("hotfix");
+    exception.getMetadata().setNamespace(cluster.namespace());
+    ImmutabilityExceptionSpec spec = new ImmutabilityExceptionSpec();
+    spec.setPodSelector(new LabelSelectorBuilder().addToMatchLabels("app", "held").build());
+    spec.setReasons(List.of("ImageChanged"));
+    spec.setExpiresAt(Instant.now().plusSeconds(600));
+    spec.setJustification("INC-7: hot patch while the fix ships");
+    exception.setSpec(spec);
+    client.resource(exception).create();
+
+    workloads.editImage(pod.getMetadata().getName(), "nginx:1.28");
+    await("skip result").atMost(Workloads.TIMEOUT).untilAsserted(() ->
+        assertThat(resultsFor(pod)).singleElement().satisfies(r -> assertThat(r)
+            .containsEntry("result", "skip").containsEntry("rule", "ImageChanged").containsEntry("policy", "held")));
+  }
+
+  @Test
+  void evaluationsThatChangeNoResultWriteNoReport() throws Exception {
+    workloads.policy("busy", "busy", Mode.Audit, spec -> {});
+    workloads.deployment("busy", 3, Workloads.nginx().build());
+    List<Pod> pods = workloads.awaitBaselines("busy", 3);
+    await("pass results").atMost(Workloads.TIMEOUT).until(() -> pods.stream().allMatch(p -> resultsFor(p).size() == 1));
+    // Settled: no report write across two flush intervals (other tests' pods may still be going away).
+    AtomicReference<Double> last = new AtomicReference<>(-1.0);
+    await("reports settled").atMost(Workloads.TIMEOUT).pollInterval(Duration.ofMillis(2_500)).until(() ->
+        last.getAndSet(metric("immutability_policy_report_writes_total")) == metric("immutability_policy_report_writes_total"));
+    double writes = metric("immutability_policy_report_writes_total");
+    double evaluations = metric("immutability_pod_evaluations_total");
+
+    // Ten rounds spread over several flush intervals: each interval sees evaluations that changed nothing.
+    for (int round = 0; round < 10; round++) {
+      for (Pod pod : pods) {
+        client.pods().inNamespace(cluster.namespace()).withName(pod.getMetadata().getName()).edit(p -> {
+          p.getMetadata().getAnnotations().put("touched", String.valueOf(System.nanoTime()));
+          return p;
+        });
+      }
+      Thread.sleep(400);
+    }
+    await("the touches evaluated").atMost(Workloads.TIMEOUT)
+        .until(() -> metric("immutability_pod_evaluations_total") - evaluations >= 30);
+
+    assertThat(metric("immutability_policy_report_writes_total") - writes).isZero();
+  }
+
+  private static double metric(String name) throws Exception {
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + operator.httpAddress().getPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.E+-]+)$").matcher(text);
+    double sum = 0;
+    while (matcher.find()) {
+      sum += Double.parseDouble(matcher.group(2));
+    }
+    return sum;
+  }
+}
