@@ -337,6 +337,8 @@ public final class Remediator implements AutoCloseable {
     loops.replaced(loopOwner.key(), podsBefore, findings, now);
     ledger.replaced(key, pod.getMetadata().getName(), actions(pod, findings, action));
     metrics.podReplacement(pod.getMetadata().getNamespace(), policy.getMetadata().getName(), action);
+    // The gauge exists from a policy's first replacement on, so dashboards and alerts read 0 rather than nothing.
+    updateBlockedGauge(key);
     events.normal(pod, eventReason, message);
     events.normal(policy, eventReason, "pod " + pod.getMetadata().getName() + ": " + message);
     log.info("pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), message);
