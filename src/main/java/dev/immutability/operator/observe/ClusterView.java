@@ -172,27 +172,13 @@ public final class ClusterView {
         pod -> PolicySelection.matches(policy.getSpec().getSelector(), pod.getMetadata().getLabels())).toList();
   }
 
-  /**
-   * The policies governing the pod: those whose selector matches its labels, and those that selected it when its
-   * baseline was taken and have not changed since. Editing a pod's labels out of a selector (which needs only
-   * patch on pods) must not erase its records or open it to exec; a policy's own change does release it.
-   */
+  /** The policies governing the pod: see {@link PolicySelection#selectingPod}. */
   public List<ImmutabilityPolicy> policiesSelecting(Pod pod) {
-    List<ImmutabilityPolicy> selecting = policiesSelecting(pod.getMetadata().getNamespace(),
-        pod.getMetadata().getLabels());
-    Map<String, Long> selectedBy = PodRecords.baseline(pod).map(b -> b.selectedBy()).orElse(Map.of());
-    if (policies == null || selectedBy.isEmpty()) {
-      return selecting;
+    if (policies == null) {
+      return List.of();
     }
-    List<ImmutabilityPolicy> unchanged = policies.list(pod.getMetadata().getNamespace(),
-        p -> Objects.equals(selectedBy.get(p.getMetadata().getName()), p.getMetadata().getGeneration())).toList();
-    if (unchanged.stream().allMatch(selecting::contains)) {
-      return selecting;
-    }
-    // The same rules as for a label match (valid policies only, sorted by name), whatever the labels say now.
-    Set<ImmutabilityPolicy> both = new HashSet<>(selecting);
-    both.addAll(unchanged);
-    return PolicySelection.selecting(both, null);
+    return PolicySelection.selectingPod(policies.list(pod.getMetadata().getNamespace()).toList(),
+        pod.getMetadata().getLabels(), PodRecords.baseline(pod).map(b -> b.selectedBy()).orElse(Map.of()));
   }
 
   public List<ImmutabilityPolicy> policiesSelecting(String namespace, Map<String, String> labels) {
