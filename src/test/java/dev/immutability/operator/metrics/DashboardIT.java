@@ -43,9 +43,7 @@ class DashboardIT extends OperatorTestBase {
   /** Report writes show only where the report CRD is installed, which the operator looks for at start. */
   @BeforeAll
   static void setUp() {
-    LocalCluster.Result built = LocalCluster.exec(List.of("hack/tools.sh", "promtool"), 1200, true);
-    assertThat(built.exitCode()).isZero();
-    promtool = built.output().strip();
+    promtool = LocalCluster.tool("promtool");
     OperatorHarness.installCrd(client, "src/test/resources/crds/wgpolicyk8s.io_policyreports.yaml");
     operator.close();
     operator = OperatorHarness.start(cluster, java.util.Map.of("POLICY_REPORT_INTERVAL", "1s"));

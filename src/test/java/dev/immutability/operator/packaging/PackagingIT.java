@@ -51,9 +51,7 @@ class PackagingIT {
   @BeforeAll
   static void tools(TestCluster testCluster) {
     cluster = testCluster;
-    LocalCluster.Result built = LocalCluster.exec(List.of("hack/tools.sh", "helm"), 900, true);
-    assertThat(built.exitCode()).isZero();
-    helm = built.output().strip();
+    helm = LocalCluster.tool("helm");
     LocalCluster.Result stubs = cluster.kubectl("apply", "--server-side", "-f", "src/test/resources/stub-crds.yaml");
     assertThat(stubs.exitCode()).as(stubs.output()).isZero();
     await().atMost(Duration.ofSeconds(30)).until(() -> cluster.kubectl("get", "servicemonitors,prometheusrules,"
