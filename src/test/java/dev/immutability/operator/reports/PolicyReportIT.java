@@ -6,12 +6,29 @@ import static org.awaitility.Awaitility.await;
 import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityExceptionSpec;
 import dev.immutability.operator.api.Mode;
+import dev.immutability.operator.metrics.OperatorMetrics;
+import dev.immutability.operator.testing.LocalCluster;
 import dev.immutability.operator.testing.OperatorHarness;
 import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,13 +61,21 @@ class PolicyReportIT extends OperatorTestBase {
   }
 
   private static GenericKubernetesResource report() {
+    return report(cluster.namespace());
+  }
+
+  private static GenericKubernetesResource report(String namespace) {
     return client.genericKubernetesResources(ReportApi.WG_POLICY.apiVersion(), ReportApi.WG_POLICY.kind())
-        .inNamespace(cluster.namespace()).withName(PolicyReporter.NAME).get();
+        .inNamespace(namespace).withName(PolicyReporter.NAME).get();
+  }
+
+  private static List<Map<String, Object>> results() {
+    return results(cluster.namespace());
   }
 
   @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> results() {
-    GenericKubernetesResource report = report();
+  private static List<Map<String, Object>> results(String namespace) {
+    GenericKubernetesResource report = report(namespace);
     return report == null ? List.of()
         : (List<Map<String, Object>>) report.getAdditionalProperties().getOrDefault("results", List.of());
   }
@@ -146,6 +172,60 @@ class PolicyReportIT extends OperatorTestBase {
         .until(() -> metric("immutability_pod_evaluations_total") - evaluations >= 30);
 
     assertThat(metric("immutability_policy_report_writes_total") - writes).isZero();
+  }
+
+  /**
+   * The rule config/rbac/role.yaml grants for reports (the chart grants the same; PackagingIT compares them) is
+   * enough: a reporter running as a ServiceAccount with only that rule creates, updates and deletes its report.
+   */
+  @Test
+  void theGrantedVerbsAreEnoughToCreateUpdateAndDeleteAReport() throws IOException {
+    PolicyRule granted;
+    try (var in = Files.newInputStream(LocalCluster.projectRoot().resolve("config/rbac/role.yaml"))) {
+      granted = Serialization.unmarshal(in, ClusterRole.class).getRules().stream()
+          .filter(r -> r.getApiGroups().contains(ReportApi.WG_POLICY.group())).findFirst().orElseThrow();
+    }
+    // A namespace of its own, which the operator under test does not watch: its report is this reporter's alone.
+    String namespace = "rbac-" + cluster.namespace();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    try {
+      checkVerbs(namespace, granted);
+    } finally {
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
+  private static void checkVerbs(String namespace, PolicyRule granted) {
+    client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+        .withName("reporter").endMetadata().build()).create();
+    client.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata().withName("reporter")
+        .endMetadata().withRules(granted).build()).create();
+    client.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+        .withName("reporter").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "reporter")
+        .addNewSubject().withKind("ServiceAccount").withName("reporter").withNamespace(namespace).endSubject()
+        .build()).create();
+    Config asReporter = new ConfigBuilder(client.getConfiguration())
+        .withImpersonateUsername("system:serviceaccount:" + namespace + ":reporter").build();
+    Pod pod = new PodBuilder().withNewMetadata().withName("rbac-probe").withNamespace(namespace).withUid("u-1")
+        .withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
+    AtomicBoolean hasPolicies = new AtomicBoolean(true);
+    try (KubernetesClient reporterClient = new KubernetesClientBuilder().withConfig(asReporter).build()) {
+      PolicyReporter reporter = new PolicyReporter(reporterClient, List.of(ReportApi.WG_POLICY),
+          new OperatorMetrics(new SimpleMeterRegistry()), (pod1, uid) -> true, n -> hasPolicies.get(),
+          PolicyReporter.MAX_BYTES);
+      reporter.observe(pod, PodResults.of(pod, "probe", List.of(), List.of()));
+      reporter.flush();
+      assertThat(results(namespace)).singleElement().satisfies(r -> assertThat(r).containsEntry("policy", "probe"));
+      reporter.observe(pod, PodResults.of(pod, "probe-2", List.of(), List.of()));
+      reporter.flush();
+      assertThat(results(namespace)).singleElement().satisfies(r -> assertThat(r).containsEntry("policy", "probe-2"));
+      hasPolicies.set(false);
+      reporter.forget(pod);
+      reporter.flush();
+      assertThat(report(namespace)).isNull();
+      reporter.close();
+    }
   }
 
   private static double metric(String name) throws Exception {
