@@ -40,7 +40,8 @@ public final class PodResults {
       List<String> policies = same.get(0).policies();
       String policy = policies.contains(governing) || policies.isEmpty() ? governing : policies.get(0);
       String message = same.stream()
-          .map(f -> (f.container() == null ? "" : "container " + f.container() + ": ") + f.message())
+          .map(f -> (f.container() == null || f.message().contains("container " + f.container()) ? ""
+              : "container " + f.container() + ": ") + f.message())
           .collect(Collectors.joining("; "));
       results.add(new ReportResult(name, uid, policy, reason.name(), held ? ReportResult.SKIP : ReportResult.FAIL,
           severity(reason), capped(held ? "held by an exception: " + message : message),

@@ -42,11 +42,18 @@ class PodResultsTest {
   }
 
   @Test
+  void aMessageThatNamesItsContainerIsNotPrefixedAgain() {
+    Finding exec = new Finding(DriftReason.ExecSession, "app", "alice ran [sh] in container app", T1, List.of("strict"));
+    assertThat(PodResults.of(POD, "strict", List.of(exec), List.of())).singleElement()
+        .satisfies(r -> assertThat(r.message()).isEqualTo("alice ran [sh] in container app"));
+  }
+
+  @Test
   void aReasonAnExceptionHoldsIsSkipped() {
     Finding exec = new Finding(DriftReason.ExecSession, "app", "kubectl exec by alice: sh", T1, List.of("strict"));
     assertThat(PodResults.of(POD, "strict", List.of(exec), List.of(exec))).singleElement().satisfies(r -> {
       assertThat(r.result()).isEqualTo("skip");
-      assertThat(r.message()).startsWith("held by an exception: ");
+      assertThat(r.message()).isEqualTo("held by an exception: container app: kubectl exec by alice: sh");
     });
   }
 }
