@@ -166,6 +166,9 @@ public final class PolicyReporter implements AutoCloseable {
     GenericKubernetesResource report = new GenericKubernetesResourceBuilder().withApiVersion(api.apiVersion())
         .withKind(api.kind()).withNewMetadata().withName(NAME).withNamespace(namespace)
         .addToLabels(MANAGED_BY, NAME).endMetadata().build();
+    if (api.reportSource()) {
+      report.setAdditionalProperty("source", ReportResult.SOURCE);
+    }
     report.setAdditionalProperty("results", body.results());
     report.setAdditionalProperty("summary", body.summary());
     return report;

@@ -158,6 +158,21 @@ class PackagingIT {
   }
 
   @Test
+  void policyReportsOffGrantsNothingOnReports() {
+    for (boolean enabled : List.of(true, false)) {
+      List<HasMetadata> objects = objects(render("policyReports.enabled=" + enabled));
+      assertThat(only(objects, ClusterRole.class).getRules().stream().anyMatch(r -> r.getResources().equals(
+          List.of("policyreports", "reports")) && r.getVerbs().equals(List.of("create", "patch", "delete"))))
+          .isEqualTo(enabled);
+      assertThat(only(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("POLICY_REPORTS");
+            assertThat(e.getValue()).isEqualTo(String.valueOf(enabled));
+          });
+    }
+  }
+
+  @Test
   void helmAndKustomizeShipTheDashboardForGrafanasSidecar() throws IOException {
     String dashboard = Files.readString(Path.of("config/grafana/immutability-operator-dashboard.json"));
     LocalCluster.Result built = cluster.kubectl("kustomize", "config/grafana");

@@ -56,6 +56,7 @@ class PolicyReportIT extends OperatorTestBase {
   @BeforeAll
   static void installReportCrdAndRestart() {
     OperatorHarness.installCrd(client, "src/test/resources/crds/wgpolicyk8s.io_policyreports.yaml");
+    OperatorHarness.installCrd(client, "src/test/resources/crds/openreports.io_reports.yaml");
     operator.close();
     operator = OperatorHarness.start(cluster, ENV);
   }
@@ -65,8 +66,12 @@ class PolicyReportIT extends OperatorTestBase {
   }
 
   private static GenericKubernetesResource report(String namespace) {
-    return client.genericKubernetesResources(ReportApi.WG_POLICY.apiVersion(), ReportApi.WG_POLICY.kind())
-        .inNamespace(namespace).withName(PolicyReporter.NAME).get();
+    return report(ReportApi.WG_POLICY, namespace);
+  }
+
+  private static GenericKubernetesResource report(ReportApi api, String namespace) {
+    return client.genericKubernetesResources(api.apiVersion(), api.kind()).inNamespace(namespace)
+        .withName(PolicyReporter.NAME).get();
   }
 
   private static List<Map<String, Object>> results() {
@@ -116,6 +121,11 @@ class PolicyReportIT extends OperatorTestBase {
     assertThat(resultsFor(clean)).singleElement().satisfies(r -> assertThat(r).containsEntry("result", "pass"));
     assertThat((Map<String, Object>) report().getAdditionalProperties().get("summary"))
         .containsEntry("fail", 1);
+    await("the same results in the openreports.io Report").atMost(Workloads.TIMEOUT).untilAsserted(() -> {
+      GenericKubernetesResource openReport = report(ReportApi.OPEN_REPORTS, cluster.namespace());
+      assertThat(openReport.getAdditionalProperties()).containsEntry("source", "immutability-operator")
+          .containsEntry("results", report().getAdditionalProperties().get("results"));
+    });
 
     client.pods().inNamespace(cluster.namespace()).withName(drifted.getMetadata().getName()).delete();
     await("the deleted pod's results gone").atMost(Workloads.TIMEOUT)
