@@ -79,7 +79,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
     eventDrift = new EventDriftRecorder(client, podRecorder, events, metrics, clock, eventFindings);
     remediator = new Remediator(client, view, ledger, events, metrics, clock, settings);
     reports = PolicyReporter.start(client, settings.policyReports(), settings.policyReportInterval(), metrics,
-        view::hasPod, view::hasPolicies);
+        view, settings.watchNamespaces());
     PolicyReconciler policies = new PolicyReconciler(client, view, ledger, metrics, clock);
     PodDriftReconciler pods = new PodDriftReconciler(view, podRecorder, events, remediator, metrics,
         policies::trigger, policy -> {

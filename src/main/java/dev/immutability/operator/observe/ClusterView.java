@@ -9,6 +9,7 @@ import dev.immutability.operator.drift.ConfigRefs;
 import dev.immutability.operator.drift.DeclaredState;
 import dev.immutability.operator.drift.PolicySelection;
 import dev.immutability.operator.recording.PodRecords;
+import dev.immutability.operator.reports.ReportedCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -41,7 +42,7 @@ import java.util.stream.Collectors;
  * comes from here, so no evaluation makes an API round trip. Indexes make each lookup cost O(1) in the number of
  * pods: a ConfigMap or owner finds the pods that use it without a scan.
  */
-public final class ClusterView {
+public final class ClusterView implements ReportedCluster {
   public static final String CONFIG_INDEX = "consumed-config";
   public static final String OWNER_INDEX = "controller-uid";
   public static final String REPLICA_SET_OWNER_INDEX = "deployment-uid";
@@ -116,6 +117,7 @@ public final class ClusterView {
     synced = true;
   }
 
+  @Override
   public boolean isSynced() {
     return synced && pods != null;
   }
@@ -185,11 +187,12 @@ public final class ClusterView {
     return policies == null ? List.of() : PolicySelection.selecting(policies.list(namespace).toList(), labels);
   }
 
+  @Override
   public boolean hasPolicies(String namespace) {
     return policies != null && policies.list(namespace).findAny().isPresent();
   }
 
-  /** Whether the cache holds the pod "namespace/name" with this uid. */
+  @Override
   public boolean hasPod(String namespaceAndName, String uid) {
     int slash = namespaceAndName.indexOf('/');
     return pod(namespaceAndName.substring(0, slash), namespaceAndName.substring(slash + 1))

@@ -15,8 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiPredicate;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +30,16 @@ public final class PolicyReporter implements AutoCloseable {
   /** Well below etcd's default 1.5 MiB per object, whatever else a report's metadata gets. */
   static final int MAX_BYTES = 1024 * 1024;
   private static final Logger log = LoggerFactory.getLogger(PolicyReporter.class);
+  /** What is known of a report an earlier run wrote: that it is there. */
+  private static final Object STALE = new Object();
 
   private final KubernetesClient client;
   private final List<ReportApi> apis;
   private final OperatorMetrics metrics;
-  private final BiPredicate<String, String> podExists;
-  private final Predicate<String> namespaceHasPolicies;
+  private final ReportedCluster cluster;
+  private final Set<String> watchNamespaces;
   private final int maxBytes;
+  private boolean staleReportsSwept;
   /** namespace -> pod name -> the pod's results. */
   private final Map<String, Map<String, List<ReportResult>>> results = new ConcurrentHashMap<>();
   private final Set<String> changed = ConcurrentHashMap.newKeySet();
@@ -47,13 +48,14 @@ public final class PolicyReporter implements AutoCloseable {
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("policy-reports"));
 
-  PolicyReporter(KubernetesClient client, List<ReportApi> apis, OperatorMetrics metrics,
-      BiPredicate<String, String> podExists, Predicate<String> namespaceHasPolicies, int maxBytes) {
+  /** @param watchNamespaces the namespaces the operator watches; empty for all */
+  PolicyReporter(KubernetesClient client, List<ReportApi> apis, OperatorMetrics metrics, ReportedCluster cluster,
+      Set<String> watchNamespaces, int maxBytes) {
     this.client = client;
     this.apis = List.copyOf(apis);
     this.metrics = metrics;
-    this.podExists = podExists;
-    this.namespaceHasPolicies = namespaceHasPolicies;
+    this.cluster = cluster;
+    this.watchNamespaces = Set.copyOf(watchNamespaces);
     this.maxBytes = maxBytes;
   }
 
@@ -61,11 +63,10 @@ public final class PolicyReporter implements AutoCloseable {
    * A reporter writing to the report APIs this API server serves; one that writes nothing, with a log line saying
    * why, when it serves none or reports are off.
    *
-   * @param podExists whether the pod "namespace/name" with this uid is still in the cache
-   * @param namespaceHasPolicies whether a namespace holds a policy: its report stays, even with no results
+   * @param watchNamespaces the namespaces the operator watches; empty for all
    */
   public static PolicyReporter start(KubernetesClient client, boolean enabled, Duration interval,
-      OperatorMetrics metrics, BiPredicate<String, String> podExists, Predicate<String> namespaceHasPolicies) {
+      OperatorMetrics metrics, ReportedCluster cluster, Set<String> watchNamespaces) {
     List<ReportApi> served = enabled ? ReportApis.served(client) : List.of();
     if (!enabled) {
       log.info("policy reports are off (POLICY_REPORTS=false)");
@@ -76,7 +77,7 @@ public final class PolicyReporter implements AutoCloseable {
       log.info("writing policy reports to {} every {}", served.stream().map(a -> a.kind() + " " + a.apiVersion())
           .toList(), interval);
     }
-    PolicyReporter reporter = new PolicyReporter(client, served, metrics, podExists, namespaceHasPolicies, MAX_BYTES);
+    PolicyReporter reporter = new PolicyReporter(client, served, metrics, cluster, watchNamespaces, MAX_BYTES);
     if (!served.isEmpty()) {
       reporter.executor.scheduleWithFixedDelay(reporter::flushSafely, interval.toMillis(), interval.toMillis(),
           TimeUnit.MILLISECONDS);
@@ -114,10 +115,17 @@ public final class PolicyReporter implements AutoCloseable {
     }
   }
 
-  /** Drops pods that left the cache (deleted without a last evaluation), then writes what changed. */
+  /**
+   * Drops pods that left the cache (deleted without a last evaluation), then writes what changed. Once the caches
+   * are filled, reports left from an earlier run in namespaces that no longer hold a policy are deleted.
+   */
   void flush() {
+    if (!staleReportsSwept && cluster.isSynced()) {
+      adoptStaleReports();
+      staleReportsSwept = true;
+    }
     results.forEach((namespace, pods) -> {
-      if (pods.entrySet().removeIf(e -> !podExists.test(namespace + "/" + e.getKey(), e.getValue().get(0).podUid()))) {
+      if (pods.entrySet().removeIf(e -> !cluster.hasPod(namespace + "/" + e.getKey(), e.getValue().get(0).podUid()))) {
         changed.add(namespace);
       }
     });
@@ -132,9 +140,27 @@ public final class PolicyReporter implements AutoCloseable {
     }
   }
 
+  /** Our reports in namespaces without a policy (deleted while the operator was down) are marked for deletion. */
+  private void adoptStaleReports() {
+    for (ReportApi api : apis) {
+      var reports = client.genericKubernetesResources(api.context());
+      List<GenericKubernetesResource> ours = watchNamespaces.isEmpty()
+          ? reports.inAnyNamespace().withLabel(MANAGED_BY, NAME).list().getItems()
+          : watchNamespaces.stream().flatMap(n -> reports.inNamespace(n).withLabel(MANAGED_BY, NAME).list()
+              .getItems().stream()).toList();
+      for (GenericKubernetesResource report : ours) {
+        String namespace = report.getMetadata().getNamespace();
+        if (!cluster.hasPolicies(namespace) && !results.containsKey(namespace)) {
+          written.put(namespace, STALE);
+          changed.add(namespace);
+        }
+      }
+    }
+  }
+
   private void write(String namespace) {
     Map<String, List<ReportResult>> pods = results.getOrDefault(namespace, Map.of());
-    boolean keep = !pods.isEmpty() || namespaceHasPolicies.test(namespace);
+    boolean keep = !pods.isEmpty() || cluster.hasPolicies(namespace);
     ReportBody.Built body = ReportBody.build(namespace, pods.values().stream().flatMap(List::stream).toList(),
         maxBytes);
     Object content = keep ? body : null;

@@ -162,7 +162,7 @@ class PackagingIT {
     for (boolean enabled : List.of(true, false)) {
       List<HasMetadata> objects = objects(render("policyReports.enabled=" + enabled));
       assertThat(only(objects, ClusterRole.class).getRules().stream().anyMatch(r -> r.getResources().equals(
-          List.of("policyreports", "reports")) && r.getVerbs().equals(List.of("create", "patch", "delete"))))
+          List.of("policyreports", "reports")) && r.getVerbs().equals(List.of("list", "create", "patch", "delete"))))
           .isEqualTo(enabled);
       assertThat(only(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
           .anySatisfy(e -> {

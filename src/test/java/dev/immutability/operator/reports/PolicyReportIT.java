@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -186,10 +187,11 @@ class PolicyReportIT extends OperatorTestBase {
 
   /**
    * The rule config/rbac/role.yaml grants for reports (the chart grants the same; PackagingIT compares them) is
-   * enough: a reporter running as a ServiceAccount with only that rule creates, updates and deletes its report.
+   * enough: a reporter running as a ServiceAccount with only that rule creates, updates and deletes its report,
+   * and the next run deletes the report an earlier one left where the policies have gone.
    */
   @Test
-  void theGrantedVerbsAreEnoughToCreateUpdateAndDeleteAReport() throws IOException {
+  void theGrantedVerbsAreEnoughToWriteReportsAndDeleteThoseAnEarlierRunLeft() throws IOException {
     PolicyRule granted;
     try (var in = Files.newInputStream(LocalCluster.projectRoot().resolve("config/rbac/role.yaml"))) {
       granted = Serialization.unmarshal(in, ClusterRole.class).getRules().stream()
@@ -220,10 +222,24 @@ class PolicyReportIT extends OperatorTestBase {
     Pod pod = new PodBuilder().withNewMetadata().withName("rbac-probe").withNamespace(namespace).withUid("u-1")
         .withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
     AtomicBoolean hasPolicies = new AtomicBoolean(true);
+    ReportedCluster state = new ReportedCluster() {
+      @Override
+      public boolean hasPod(String namespaceAndName, String uid) {
+        return true;
+      }
+
+      @Override
+      public boolean hasPolicies(String ns) {
+        return hasPolicies.get();
+      }
+
+      @Override
+      public boolean isSynced() {
+        return true;
+      }
+    };
     try (KubernetesClient reporterClient = new KubernetesClientBuilder().withConfig(asReporter).build()) {
-      PolicyReporter reporter = new PolicyReporter(reporterClient, List.of(ReportApi.WG_POLICY),
-          new OperatorMetrics(new SimpleMeterRegistry()), (pod1, uid) -> true, n -> hasPolicies.get(),
-          PolicyReporter.MAX_BYTES);
+      PolicyReporter reporter = reporter(reporterClient, state, namespace);
       reporter.observe(pod, PodResults.of(pod, "probe", List.of(), List.of()));
       reporter.flush();
       assertThat(results(namespace)).singleElement().satisfies(r -> assertThat(r).containsEntry("policy", "probe"));
@@ -234,8 +250,24 @@ class PolicyReportIT extends OperatorTestBase {
       reporter.forget(pod);
       reporter.flush();
       assertThat(report(namespace)).isNull();
+
+      // A report an earlier run left in a namespace whose policies went meanwhile: the next run deletes it.
+      hasPolicies.set(true);
+      reporter.observe(pod, PodResults.of(pod, "probe", List.of(), List.of()));
+      reporter.flush();
+      assertThat(report(namespace)).isNotNull();
       reporter.close();
+      hasPolicies.set(false);
+      PolicyReporter nextRun = reporter(reporterClient, state, namespace);
+      nextRun.flush();
+      assertThat(report(namespace)).isNull();
+      nextRun.close();
     }
+  }
+
+  private static PolicyReporter reporter(KubernetesClient client, ReportedCluster state, String namespace) {
+    return new PolicyReporter(client, List.of(ReportApi.WG_POLICY), new OperatorMetrics(new SimpleMeterRegistry()),
+        state, Set.of(namespace), PolicyReporter.MAX_BYTES);
   }
 
   private static double metric(String name) throws Exception {
