@@ -116,10 +116,10 @@ public final class OperatorMetrics {
     }
   }
 
-  /** operation: apply or delete, one per report API written. */
-  public void policyReportWritten(String operation) {
-    Counter.builder("immutability.policy.report.writes").description("Writes of policy reports, by operation")
-        .tags("operation", operation).register(registry).increment();
+  /** kind: the report's kind (PolicyReport, Report); operation: apply or delete. */
+  public void policyReportWritten(String kind, String operation) {
+    Counter.builder("immutability.policy.report.writes").description("Writes of policy reports, by kind and operation")
+        .tags("kind", kind, "operation", operation).register(registry).increment();
   }
 
   /** Results left out of a namespace's policy report to keep it below the API's object size. */

@@ -174,7 +174,7 @@ public final class PolicyReporter implements AutoCloseable {
       } else {
         reports.withName(NAME).delete();
       }
-      metrics.policyReportWritten(keep ? "apply" : "delete");
+      metrics.policyReportWritten(api.kind(), keep ? "apply" : "delete");
     }
     if (body.dropped() > 0) {
       metrics.policyReportResultsDropped(namespace, body.dropped());
