@@ -8,4 +8,5 @@ for dir in crds config/crd/bases helm/immutability-operator/crds; do
 done
 cp config/prometheus/alerts.yaml helm/immutability-operator/files/alerts.yaml
 cp config/admission/records-policy.yaml helm/immutability-operator/files/records-policy.yaml
-echo "updated crds/, config/crd/bases/, helm/immutability-operator/crds/, and the chart's alert rules and records policy"
+cp config/grafana/immutability-operator-dashboard.json helm/immutability-operator/files/grafana-dashboard.json
+echo "updated crds/, config/crd/bases/, helm/immutability-operator/crds/, and the chart's alert rules, records policy and dashboard"

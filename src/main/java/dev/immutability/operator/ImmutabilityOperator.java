@@ -16,6 +16,7 @@ import dev.immutability.operator.recording.OwnWrites;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.remediation.Remediator;
 import dev.immutability.operator.remediation.ReplacementLedger;
+import dev.immutability.operator.reports.PolicyReporter;
 import dev.immutability.operator.runtime.DaemonThreads;
 import dev.immutability.operator.webhook.AdmissionWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,6 +55,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
   private final KubernetesClient client;
   private final EventDriftRecorder eventDrift;
   private final EventRecorder events;
+  private final PolicyReporter reports;
   private final OperatorMetrics metrics;
   private final Clock clock = Clock.systemUTC();
   private AdmissionWebhook webhook;
@@ -80,12 +82,14 @@ public final class ImmutabilityOperator implements AutoCloseable {
     eventDrift = new EventDriftRecorder(client, new PodRecorder(client, written -> { }), events, metrics, clock,
         eventFindings);
     remediator = new Remediator(client, view, ledger, events, metrics, clock, settings);
+    reports = PolicyReporter.start(client, settings.policyReports(), settings.policyReportInterval(), metrics,
+        view, settings.watchNamespaces());
     PolicyReconciler policies = new PolicyReconciler(client, view, ledger, metrics, clock);
     PodDriftReconciler pods = new PodDriftReconciler(view, new PodRecorder(client, ownWrites::wrote), events,
         remediator, metrics, policies::trigger, policy -> {
           remediator.forget(Remediator.policyKey(policy));
           metrics.policyDeleted(policy.getMetadata().getNamespace(), policy.getMetadata().getName());
-        }, clock, eventFindings);
+        }, clock, eventFindings, reports);
 
     operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false)
@@ -190,6 +194,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
       LeaseRelease.release(client, settings.leaseNamespace(), settings.leaseName(), settings.instanceName());
     }
     eventDrift.close();
+    reports.close();
     remediator.close();
     events.close();
     http.close();

@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
  * @param configHashKeySecret the Secret of the operator's namespace that holds the key for config hashes
  * @param exitOnLeadershipLoss exit when the Lease is lost, so a replica that lost it can never act as a stale leader
  * @param maxReplacementsPerMinute evictions, deletes and rollout restarts allowed per minute across all policies
+ * @param policyReports write policy reports where their CRD is installed
+ * @param policyReportInterval how long a namespace's report changes are gathered before one write
  */
 public record OperatorSettings(
     InetSocketAddress httpAddress,
@@ -29,6 +31,8 @@ public record OperatorSettings(
     int maxReplacementsPerMinute,
     boolean barePodRecreation,
     String configHashKeySecret,
+    boolean policyReports,
+    Duration policyReportInterval,
     WebhookSettings webhook) {
 
   public static OperatorSettings fromEnvironment() {
@@ -51,6 +55,8 @@ public record OperatorSettings(
         positive("MAX_REPLACEMENTS_PER_MINUTE", env.getOrDefault("MAX_REPLACEMENTS_PER_MINUTE", "30")),
         Boolean.parseBoolean(env.getOrDefault("BARE_POD_RECREATION", "true")),
         env.getOrDefault("CONFIG_HASH_KEY_SECRET", "immutability-operator-hash-key"),
+        Boolean.parseBoolean(env.getOrDefault("POLICY_REPORTS", "true")),
+        Durations.parse(env.getOrDefault("POLICY_REPORT_INTERVAL", "5s")),
         WebhookSettings.from(env, inCluster, podNamespace));
   }
 
@@ -81,16 +87,19 @@ public record OperatorSettings(
 
   public OperatorSettings withHttpAddress(InetSocketAddress address) {
     return new OperatorSettings(address, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret, webhook);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret,
+        policyReports, policyReportInterval, webhook);
   }
 
   public OperatorSettings withWatchNamespaces(Set<String> namespaces) {
     return new OperatorSettings(httpAddress, Set.copyOf(namespaces), leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret, webhook);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret,
+        policyReports, policyReportInterval, webhook);
   }
 
   public OperatorSettings withWebhook(WebhookSettings settings) {
     return new OperatorSettings(httpAddress, watchNamespaces, leaderElection, exitOnLeadershipLoss, leaseName,
-        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret, settings);
+        leaseNamespace, instanceName, replacementTimeout, maxReplacementsPerMinute, barePodRecreation, configHashKeySecret,
+        policyReports, policyReportInterval, settings);
   }
 }

@@ -6,10 +6,12 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** Which policies select a pod, and which one governs its remediation. */
 public final class PolicySelection {
@@ -61,6 +63,32 @@ public final class PolicySelection {
     return policies.stream().filter(p -> labels == null || matches(p.getSpec().getSelector(), labels))
         .filter(p -> PolicyValidation.problems(p.getSpec()).isEmpty())
         .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+  }
+
+  /**
+   * The policies governing a pod: those whose selector matches its labels, and those that selected it when its
+   * baseline was taken and have not changed since. Editing a pod's labels out of a selector (which needs only
+   * patch on pods) must not erase its records or open it to exec; a policy's own change does release it.
+   *
+   * @param namespacePolicies the policies of the pod's namespace
+   * @param selectedBy the baseline's policy generations (name to metadata.generation), empty without a baseline
+   */
+  public static List<ImmutabilityPolicy> selectingPod(Collection<ImmutabilityPolicy> namespacePolicies,
+      Map<String, String> labels, Map<String, Long> selectedBy) {
+    List<ImmutabilityPolicy> selecting = selecting(namespacePolicies, labels);
+    if (selectedBy.isEmpty()) {
+      return selecting;
+    }
+    List<ImmutabilityPolicy> unchanged = namespacePolicies.stream()
+        .filter(p -> Objects.equals(selectedBy.get(p.getMetadata().getName()), p.getMetadata().getGeneration()))
+        .toList();
+    if (selecting.containsAll(unchanged)) {
+      return selecting;
+    }
+    // The same rules as for a label match (valid policies only, sorted by name), whatever the labels say now.
+    Set<ImmutabilityPolicy> both = new HashSet<>(selecting);
+    both.addAll(unchanged);
+    return selecting(both, null);
   }
 
   /**

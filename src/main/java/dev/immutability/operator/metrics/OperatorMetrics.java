@@ -122,6 +122,25 @@ public final class OperatorMetrics {
     }
   }
 
+  /** kind: the report's kind (PolicyReport, Report); operation: apply or delete. */
+  public void policyReportWritten(String kind, String operation) {
+    Counter.builder("immutability.policy.report.writes").description("Writes of policy reports, by kind and operation")
+        .tags("kind", kind, "operation", operation).register(registry).increment();
+  }
+
+  /** Results left out of a namespace's policy report to keep it below the API's object size. */
+  public void policyReportResultsDropped(String namespace, int count) {
+    Counter.builder("immutability.policy.report.results.dropped")
+        .description("Results left out of policy reports to keep them below the object size, oldest first")
+        .tags("namespace", namespace).register(registry).increment(count);
+  }
+
+  /** A webhook or runtime-events request answered with an error status (refused, malformed, undecidable). */
+  public void webhookError(int status) {
+    Counter.builder("immutability.webhook.errors").description("Webhook requests answered with an error, by HTTP status")
+        .tags("code", String.valueOf(status)).register(registry).increment();
+  }
+
   public Timer webhookTimer(String operation) {
     return Timer.builder("immutability.webhook.request.duration").description("Admission webhook request handling time")
         .tag("operation", operation).publishPercentileHistogram().register(registry);

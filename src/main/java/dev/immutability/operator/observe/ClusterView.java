@@ -10,6 +10,7 @@ import dev.immutability.operator.drift.ConfigRefs;
 import dev.immutability.operator.drift.DeclaredState;
 import dev.immutability.operator.drift.PolicySelection;
 import dev.immutability.operator.recording.PodRecords;
+import dev.immutability.operator.reports.ReportedCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -42,7 +43,7 @@ import java.util.stream.Collectors;
  * comes from here, so no evaluation makes an API round trip. Indexes make each lookup cost O(1) in the number of
  * pods: a ConfigMap or owner finds the pods that use it without a scan.
  */
-public final class ClusterView {
+public final class ClusterView implements ReportedCluster {
   public static final String CONFIG_INDEX = "consumed-config";
   public static final String OWNER_INDEX = "controller-uid";
   public static final String REPLICA_SET_OWNER_INDEX = "deployment-uid";
@@ -117,6 +118,7 @@ public final class ClusterView {
     synced = true;
   }
 
+  @Override
   public boolean isSynced() {
     return synced && pods != null;
   }
@@ -173,31 +175,29 @@ public final class ClusterView {
         pod -> PolicySelection.matches(policy.getSpec().getSelector(), pod.getMetadata().getLabels())).toList();
   }
 
-  /**
-   * The policies governing the pod: those whose selector matches its labels, and those that selected it when its
-   * baseline was taken and have not changed since. Editing a pod's labels out of a selector (which needs only
-   * patch on pods) must not erase its records or open it to exec; a policy's own change does release it.
-   */
+  /** The policies governing the pod: see {@link PolicySelection#selectingPod}. */
   public List<ImmutabilityPolicy> policiesSelecting(Pod pod) {
-    List<ImmutabilityPolicy> selecting = policiesSelecting(pod.getMetadata().getNamespace(),
-        pod.getMetadata().getLabels());
-    Map<String, Long> selectedBy = PodRecords.baseline(pod).map(b -> b.selectedBy()).orElse(Map.of());
-    if (policies == null || selectedBy.isEmpty()) {
-      return selecting;
+    if (policies == null) {
+      return List.of();
     }
-    List<ImmutabilityPolicy> unchanged = policies.list(pod.getMetadata().getNamespace(),
-        p -> Objects.equals(selectedBy.get(p.getMetadata().getName()), p.getMetadata().getGeneration())).toList();
-    if (unchanged.stream().allMatch(selecting::contains)) {
-      return selecting;
-    }
-    // The same rules as for a label match (valid policies only, sorted by name), whatever the labels say now.
-    Set<ImmutabilityPolicy> both = new HashSet<>(selecting);
-    both.addAll(unchanged);
-    return PolicySelection.selecting(both, null);
+    return PolicySelection.selectingPod(policies.list(pod.getMetadata().getNamespace()).toList(),
+        pod.getMetadata().getLabels(), PodRecords.baseline(pod).map(b -> b.selectedBy()).orElse(Map.of()));
   }
 
   public List<ImmutabilityPolicy> policiesSelecting(String namespace, Map<String, String> labels) {
     return policies == null ? List.of() : PolicySelection.selecting(policies.list(namespace).toList(), labels);
+  }
+
+  @Override
+  public boolean hasPolicies(String namespace) {
+    return policies != null && policies.list(namespace).findAny().isPresent();
+  }
+
+  @Override
+  public boolean hasPod(String namespaceAndName, String uid) {
+    int slash = namespaceAndName.indexOf('/');
+    return pod(namespaceAndName.substring(0, slash), namespaceAndName.substring(slash + 1))
+        .filter(p -> uid.equals(p.getMetadata().getUid())).isPresent();
   }
 
   /** Namespaces holding at least one Enforce policy. */

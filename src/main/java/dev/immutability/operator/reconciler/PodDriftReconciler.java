@@ -20,6 +20,8 @@ import dev.immutability.operator.recording.OwnWrites;
 import dev.immutability.operator.recording.PodRecorder;
 import dev.immutability.operator.recording.PodRecords;
 import dev.immutability.operator.remediation.PodReadiness;
+import dev.immutability.operator.reports.PodResults;
+import dev.immutability.operator.reports.PolicyReporter;
 import dev.immutability.operator.remediation.RemediationOutcome;
 import dev.immutability.operator.remediation.Remediator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -77,13 +79,15 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   private final Consumer<ImmutabilityPolicy> policyDeleted;
   private final Clock clock;
   private final EventFindingMemory eventFindings;
+  private final PolicyReporter reports;
   /** Pods that waited for a slot of maxUnavailable, woken when an owner's status frees one. */
   private final SimpleInboundEventSource<Pod> budgetFreed = new SimpleInboundEventSource<>("budget-freed");
 
   public PodDriftReconciler(ClusterView view, PodRecorder recorder, EventRecorder events, Remediator remediator,
       OperatorMetrics metrics, Consumer<ResourceID> policyChanged, Consumer<ImmutabilityPolicy> policyDeleted,
-      Clock clock, EventFindingMemory eventFindings) {
+      Clock clock, EventFindingMemory eventFindings, PolicyReporter reports) {
     this.eventFindings = eventFindings;
+    this.reports = reports;
     this.view = view;
     this.recorder = recorder;
     this.events = events;
@@ -186,6 +190,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
 
   private UpdateControl<Pod> evaluate(Pod pod) {
     if (PodReadiness.isTerminating(pod) || PodReadiness.hasFinished(pod)) {
+      reports.forget(pod);
       return UpdateControl.noUpdate();
     }
     List<ImmutabilityPolicy> policies = view.policiesSelecting(pod);
@@ -195,6 +200,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         recorder.clearRecords(pod);
       }
       eventFindings.rememberAll(pod.getMetadata().getUid(), List.of());
+      reports.forget(pod);
       return UpdateControl.noUpdate();
     }
     Instant now = clock.instant();
@@ -225,8 +231,11 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     eventFindings.rememberAll(pod.getMetadata().getUid(), findings);
     ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
     // The governing policy replaces pods only for what it looks for itself, and not while an exception holds it.
-    Exceptions.Held held = Exceptions.hold(Findings.namingPolicy(findings, governing.getMetadata().getName()),
+    List<Finding> governed = Findings.namingPolicy(findings, governing.getMetadata().getName());
+    Exceptions.Held held = Exceptions.hold(governed,
         view.exceptionsFor(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels()), now);
+    reports.observe(pod, PodResults.of(pod, governing.getMetadata().getName(), findings,
+        governed.stream().filter(f -> !held.actionable().contains(f)).toList()));
     // The replacement is decided before the records are written: when one change drifts a hundred pods, the first
     // eviction does not queue behind every sibling's record writes, and a pod on its way out gets none.
     RemediationOutcome outcome = remediator.remediate(pod, governing, held.actionable());

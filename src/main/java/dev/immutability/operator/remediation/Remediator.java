@@ -191,7 +191,7 @@ public final class Remediator implements AutoCloseable {
    * Mirror (static) pods belong to the kubelet; Job pods restart their work when replaced; a bare pod can only be
    * recreated where the install grants pods create.
    */
-  static Optional<String> notReplaceable(Pod pod, Remediation remediation, boolean barePodRecreation) {
+  public static Optional<String> notReplaceable(Pod pod, Remediation remediation, boolean barePodRecreation) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     if (annotations != null && annotations.containsKey(MIRROR_ANNOTATION)) {
       return Optional.of("a static pod's mirror: the kubelet runs it from a file, so drift is reported, never replaced");
@@ -382,6 +382,8 @@ public final class Remediator implements AutoCloseable {
     loops.replaced(loopOwner.key(), podsBefore, findings, now);
     ledger.replaced(key, pod.getMetadata().getName(), actions(pod, findings, action));
     metrics.podReplacement(pod.getMetadata().getNamespace(), policy.getMetadata().getName(), action);
+    // The gauge exists from a policy's first replacement on, so dashboards and alerts read 0 rather than nothing.
+    updateBlockedGauge(key);
     events.normal(pod, eventReason, message);
     events.normal(policy, eventReason, "pod " + pod.getMetadata().getName() + ": " + message);
     log.info("pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), message);
@@ -501,7 +503,7 @@ public final class Remediator implements AutoCloseable {
   }
 
   /** Sessions wait out the exec grace period; every other drift is due at once. */
-  private static Instant dueAt(Finding finding, Duration execGrace) {
+  public static Instant dueAt(Finding finding, Duration execGrace) {
     return isSession(finding) ? finding.detectedAt().plus(execGrace) : finding.detectedAt();
   }
 

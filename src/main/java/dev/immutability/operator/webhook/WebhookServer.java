@@ -241,7 +241,7 @@ public final class WebhookServer implements AutoCloseable {
     return body.length > MAX_BODY ? null : body;
   }
 
-  private static void send(HttpExchange exchange, int status, Object body) {
+  private void send(HttpExchange exchange, int status, Object body) {
     try {
       respond(exchange, status, body);
     } catch (IOException e) {
@@ -249,7 +249,10 @@ public final class WebhookServer implements AutoCloseable {
     }
   }
 
-  private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+  private void respond(HttpExchange exchange, int status, Object body) throws IOException {
+    if (status >= 400) {
+      metrics.webhookError(status);
+    }
     HttpResponses.send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
   }
 

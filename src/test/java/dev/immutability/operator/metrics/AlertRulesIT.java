@@ -17,9 +17,7 @@ class AlertRulesIT {
 
   @BeforeAll
   static void buildPromtool() {
-    LocalCluster.Result built = LocalCluster.exec(List.of("hack/tools.sh", "promtool"), 1200, true);
-    assertThat(built.exitCode()).isZero();
-    promtool = built.output().strip();
+    promtool = LocalCluster.tool("promtool");
   }
 
   @Test

@@ -29,4 +29,11 @@ class ManifestConsistencyTest {
     assertThat(Files.readString(Path.of("helm/immutability-operator/files/alerts.yaml")))
         .as("run hack/update-generated.sh").isEqualTo(Files.readString(Path.of("config/prometheus/alerts.yaml")));
   }
+
+  @Test
+  void theChartShipsTheSameDashboard() throws IOException {
+    assertThat(Files.readString(Path.of("helm/immutability-operator/files/grafana-dashboard.json")))
+        .as("run hack/update-generated.sh")
+        .isEqualTo(Files.readString(Path.of("config/grafana/immutability-operator-dashboard.json")));
+  }
 }

@@ -10,6 +10,7 @@ import dev.immutability.operator.drift.DriftDetector;
 import dev.immutability.operator.testing.ClusterExtension;
 import dev.immutability.operator.testing.LocalCluster;
 import dev.immutability.operator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
@@ -50,9 +51,7 @@ class PackagingIT {
   @BeforeAll
   static void tools(TestCluster testCluster) {
     cluster = testCluster;
-    LocalCluster.Result built = LocalCluster.exec(List.of("hack/tools.sh", "helm"), 900, true);
-    assertThat(built.exitCode()).isZero();
-    helm = built.output().strip();
+    helm = LocalCluster.tool("helm");
     LocalCluster.Result stubs = cluster.kubectl("apply", "--server-side", "-f", "src/test/resources/stub-crds.yaml");
     assertThat(stubs.exitCode()).as(stubs.output()).isZero();
     await().atMost(Duration.ofSeconds(30)).until(() -> cluster.kubectl("get", "servicemonitors,prometheusrules,"
@@ -117,7 +116,7 @@ class PackagingIT {
         Arguments.of("defaults", new String[0]),
         Arguments.of("cert-manager, monitoring, network policy, runtime events, client authentication", new String[] {
             "webhook.tls.mode=certManager", "metrics.serviceMonitor.enabled=true",
-            "metrics.prometheusRule.enabled=true", "networkPolicy.enabled=true", "webhook.runtimeEventsToken=s3cret",
+            "metrics.prometheusRule.enabled=true", "metrics.grafanaDashboard.enabled=true", "networkPolicy.enabled=true", "webhook.runtimeEventsToken=s3cret",
             "networkPolicy.webhookFrom[0].ipBlock.cidr=10.0.0.0/24", "webhook.clientCAConfigMap=apiserver-webhook-ca"}),
         Arguments.of("one namespace, no webhook, one replica", new String[] {
             "watchNamespaces={shop}", "webhook.enabled=false", "replicaCount=1", "leaderElection.enabled=false",
@@ -156,6 +155,34 @@ class PackagingIT {
     assertThat(samples.exitCode()).as(samples.output()).isZero();
     LocalCluster.Result monitoring = cluster.kubectl("apply", "--dry-run=server", "-k", "config/prometheus");
     assertThat(monitoring.exitCode()).as(monitoring.output()).isZero();
+  }
+
+  @Test
+  void policyReportsOffGrantsNothingOnReports() {
+    for (boolean enabled : List.of(true, false)) {
+      List<HasMetadata> objects = objects(render("policyReports.enabled=" + enabled));
+      assertThat(only(objects, ClusterRole.class).getRules().stream().anyMatch(r -> r.getResources().equals(
+          List.of("policyreports", "reports")) && r.getVerbs().equals(List.of("list", "create", "patch", "delete"))))
+          .isEqualTo(enabled);
+      assertThat(only(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("POLICY_REPORTS");
+            assertThat(e.getValue()).isEqualTo(String.valueOf(enabled));
+          });
+    }
+  }
+
+  @Test
+  void helmAndKustomizeShipTheDashboardForGrafanasSidecar() throws IOException {
+    String dashboard = Files.readString(Path.of("config/grafana/immutability-operator-dashboard.json"));
+    LocalCluster.Result built = cluster.kubectl("kustomize", "config/grafana");
+    assertThat(built.exitCode()).as(built.output()).isZero();
+    for (String manifests : List.of(render("metrics.grafanaDashboard.enabled=true"), built.output())) {
+      ConfigMap configMap = only(objects(manifests), ConfigMap.class);
+      assertThat(configMap.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+      assertThat(configMap.getData().get("immutability-operator-dashboard.json").strip()).isEqualTo(dashboard.strip());
+    }
+    assertThat(objects(render())).noneMatch(ConfigMap.class::isInstance);
   }
 
   @Test

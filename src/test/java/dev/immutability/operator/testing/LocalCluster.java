@@ -43,6 +43,15 @@ public final class LocalCluster {
     }
   }
 
+  /** The path of a tool hack/tools.sh provides (helm, promtool), built first if needed. */
+  public static String tool(String name) {
+    Result built = exec(List.of("hack/tools.sh", name), 1200, true);
+    if (built.exitCode() != 0) {
+      throw new IllegalStateException("hack/tools.sh " + name + " failed");
+    }
+    return built.output().strip();
+  }
+
   /** Runs a command; stderr is shown live when {@code stderrToConsole}, else merged into the output. */
   public static Result exec(List<String> command, long timeoutSeconds, boolean stderrToConsole) {
     try {

@@ -63,7 +63,8 @@ public final class OperatorHarness implements AutoCloseable {
     installCrd(client, "crds/immutabilityexceptions.immutability.dev-v1.yml");
   }
 
-  private static void installCrd(KubernetesClient client, String path) {
+  /** Applies the CRD at {@code path} (relative to the project root) and waits until it is served. */
+  public static void installCrd(KubernetesClient client, String path) {
     Path file = LocalCluster.projectRoot().resolve(path);
     try (InputStream in = Files.newInputStream(file)) {
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();

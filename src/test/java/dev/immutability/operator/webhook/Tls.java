@@ -14,7 +14,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** A test client for the webhook's self-signed endpoint, which only the API server is meant to trust. */
-final class Tls {
+public final class Tls {
   private Tls() {}
 
   static SSLContext trustingContext() {
@@ -61,7 +61,7 @@ final class Tls {
     }
   }
 
-  static HttpClient trustingClient() {
+  public static HttpClient trustingClient() {
     return HttpClient.newBuilder().sslContext(trustingContext()).connectTimeout(Duration.ofSeconds(5)).build();
   }
 }
