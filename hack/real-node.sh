@@ -105,6 +105,10 @@ authorization: {mode: AlwaysAllow}
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: {memory.available: "1Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
+# No cluster DNS runs here, and the machine's resolver is out of the pods' reach: a query would wait for its
+# timeout (the JDK's HTTPS server looks up each client's address, so every admission call would time out). A
+# resolver on the pod's own loopback refuses at once instead.
+resolvConf: $NODE_DIR/resolv.conf
 registerWithTaints:
 - {key: $REAL_NODE_LABEL, value: "true", effect: NoSchedule}
 maxPods: 40
@@ -189,6 +193,7 @@ real_node_up() {
   write_containerd_config
   write_cni_config
   write_kubelet_config
+  echo "nameserver 127.0.0.1" > "$NODE_DIR/resolv.conf"
   setup_pod_network
   start containerd --config "$NODE_DIR/containerd/config.toml"
   wait_for containerd 60 containerd_serving
