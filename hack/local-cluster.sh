@@ -2,7 +2,8 @@
 # A real, local Kubernetes control plane built from Go modules and run as plain processes:
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler and KWOK with fake nodes.
 #
-#   hack/local-cluster.sh build [--real-node]  build (or reuse) the cached binaries (and the kubelet)
+#   hack/local-cluster.sh build [--real-node]  build (or reuse) the cached binaries (and the kubelet, and install
+#                                              the real node's Debian packages)
 #   hack/local-cluster.sh up [--real-node]     start the cluster (idempotent) and print `export KUBECONFIG=...`;
 #                                              --real-node adds a kubelet node whose containers really run
 #                                              (root; see hack/real-node.sh)
@@ -388,7 +389,7 @@ down() {
 }
 
 case "${1:-}" in
-  build) build; [[ "${2:-}" != --real-node ]] || build_kubelet ;;
+  build) build; if [[ "${2:-}" == --real-node ]]; then install_node_packages; build_kubelet; fi ;;
   up) up "${2:-}" ;;
   load-image) [[ -n "${2:-}" ]] || die "usage: $0 load-image TAR"; load_image "$2" ;;
   down) down ;;
