@@ -225,6 +225,14 @@ real_node_down() {
     while ((SECONDS < deadline)) && [[ -n $(ctr_local tasks ls -q 2>/dev/null) ]]; do sleep 1; done
   fi
   stop_process kubelet
+  # Sandboxes the kubelet did not tear down keep their network namespaces (/run/netns/cni-...): release them.
+  local container netns
+  for container in $(ctr_local containers ls -q 2>/dev/null); do
+    ctr_local containers info "$container" 2>/dev/null | grep -o '/var/run/netns/cni-[0-9a-f-]*' || true
+  done | sort -u | while read -r netns; do
+    umount "$netns" 2>/dev/null || true
+    rm -f "$netns"
+  done
   local task
   for task in $(ctr_local tasks ls -q 2>/dev/null); do
     ctr_local tasks kill -s SIGKILL "$task" >/dev/null 2>&1 || true

@@ -133,12 +133,23 @@ class ChartInstallIT {
   }
 
   @Test
-  void oneReplicaLeads() {
+  void oneReplicaLeadsAndKeepsRenewingItsLease() {
     List<String> names = operatorPods().stream().map(p -> p.getMetadata().getName()).toList();
-    await("a leader").atMost(Workloads.TIMEOUT).until(() -> {
-      Lease lease = client.leases().inNamespace(cluster.namespace()).withName(NAME).get();
-      return lease != null && names.contains(lease.getSpec().getHolderIdentity());
+    await("a leader").atMost(Workloads.TIMEOUT).until(() -> lease() != null
+        && names.contains(lease().getSpec().getHolderIdentity()));
+    Lease first = lease();
+    // Renewals (every few seconds) are what a leader that cannot write its Lease fails at.
+    await("a renewal by the same leader").atMost(Workloads.TIMEOUT).until(() -> {
+      Lease now = lease();
+      return now.getSpec().getHolderIdentity().equals(first.getSpec().getHolderIdentity())
+          && now.getSpec().getRenewTime().isAfter(first.getSpec().getRenewTime());
     });
+    assertThat(operatorPods()).allSatisfy(p -> assertThat(p.getStatus().getContainerStatuses().get(0)
+        .getRestartCount()).as("restarts of " + p.getMetadata().getName()).isZero());
+  }
+
+  private static Lease lease() {
+    return client.leases().inNamespace(cluster.namespace()).withName(NAME).get();
   }
 
   @Test
