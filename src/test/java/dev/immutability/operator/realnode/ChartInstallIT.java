@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,8 +145,9 @@ class ChartInstallIT {
       return now.getSpec().getHolderIdentity().equals(first.getSpec().getHolderIdentity())
           && now.getSpec().getRenewTime().isAfter(first.getSpec().getRenewTime());
     });
-    assertThat(operatorPods()).allSatisfy(p -> assertThat(p.getStatus().getContainerStatuses().get(0)
-        .getRestartCount()).as("restarts of " + p.getMetadata().getName()).isZero());
+    assertThat(operatorPods().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(),
+        p -> p.getStatus().getContainerStatuses().get(0).getRestartCount()))).as("restarts").allSatisfy(
+            (pod, restarts) -> assertThat(restarts).isZero());
   }
 
   private static Lease lease() {
