@@ -52,8 +52,8 @@ class ChartInstallIT {
   private static final String IMAGE_TAG = "it";
   private static final String NAME = "immutability-operator";
   private static final Map<String, String> SELECTOR = Map.of("app.kubernetes.io/name", NAME);
-  private static final Pattern SESSIONS_ANSWERED =
-      Pattern.compile("(?m)^immutability_webhook_request_duration_seconds_count\\{[^}]*operation=\"CONNECT\"[^}]*} (\\S+)");
+  private static final Pattern SESSIONS_ANSWERED = Pattern.compile(
+      "(?m)^immutability_webhook_request_duration_seconds_count\\{[^}]*operation=\"CONNECT\"[^}]*} (\\S+)");
   private static TestCluster cluster;
   private static KubernetesClient client;
   private static String apps;
@@ -176,9 +176,10 @@ class ChartInstallIT {
     String second = answeredSince(before);
     assertThat(second).isNotEqualTo(first);
 
-    await("both sessions recorded").atMost(Workloads.TIMEOUT).untilAsserted(() -> assertThat(PodRecords.findings(
-        client.pods().inNamespace(apps).withName("target").get())).filteredOn(f -> f.reason() == DriftReason.ExecSession)
-        .extracting(Finding::message).containsExactlyInAnyOrder("admin ran [echo, session-1] in container main",
+    await("both sessions recorded").atMost(Workloads.TIMEOUT).untilAsserted(() -> assertThat(
+        PodRecords.findings(client.pods().inNamespace(apps).withName("target").get()))
+        .filteredOn(f -> f.reason() == DriftReason.ExecSession).extracting(Finding::message)
+        .containsExactlyInAnyOrder("admin ran [echo, session-1] in container main",
             "admin ran [echo, session-2] in container main"));
     await("2 operator replicas ready again").atMost(Duration.ofSeconds(180))
         .until(() -> operatorPods().stream().filter(Workloads::isReady).count() == 2);

@@ -29,10 +29,6 @@ class ConfigMapIT extends OperatorTestBase {
     RealNode.require(cluster);
   }
 
-  private static String logs(String pod) {
-    return cluster.kubectl("-n", cluster.namespace(), "logs", pod).output();
-  }
-
   @Test
   void theMountedFileChangesAndTheReplacementStartsWithTheNewContent() {
     client.configMaps().inNamespace(cluster.namespace()).resource(new ConfigMapBuilder().withNewMetadata()
@@ -46,12 +42,12 @@ class ConfigMapIT extends OperatorTestBase {
         .build());
     Pod pod = workloads.awaitBaselines("reader", 1).get(0);
     String name = pod.getMetadata().getName();
-    await("first content").atMost(Workloads.TIMEOUT).until(() -> logs(name).contains("greeting=first"));
+    await("first content").atMost(Workloads.TIMEOUT).until(() -> cluster.logs(name).contains("greeting=first"));
 
     client.configMaps().inNamespace(cluster.namespace()).withName("settings")
         .edit(c -> new ConfigMapBuilder(c).addToData("greeting", "second").build());
     await("the running container reads the new content").atMost(Duration.ofSeconds(120))
-        .until(() -> logs(name).contains("greeting=second"));
+        .until(() -> cluster.logs(name).contains("greeting=second"));
     await("ConfigChanged").atMost(Workloads.TIMEOUT).until(() -> PodRecords.findings(workloads.pod(name)).stream()
         .anyMatch(f -> f.reason() == DriftReason.ConfigChanged));
 
@@ -65,7 +61,8 @@ class ConfigMapIT extends OperatorTestBase {
       return ready.size() == 1 && !ready.get(0).getMetadata().getUid().equals(pod.getMetadata().getUid());
     });
     String replacement = workloads.readyPods("reader").get(0).getMetadata().getName();
-    await("the replacement reports").atMost(Workloads.TIMEOUT).until(() -> logs(replacement).contains("greeting="));
-    assertThat(logs(replacement).lines().findFirst()).hasValue("greeting=second");
+    await("the replacement reports").atMost(Workloads.TIMEOUT)
+        .until(() -> cluster.logs(replacement).contains("greeting="));
+    assertThat(cluster.logs(replacement).lines().findFirst()).hasValue("greeting=second");
   }
 }

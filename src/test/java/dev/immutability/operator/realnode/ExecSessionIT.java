@@ -25,17 +25,6 @@ class ExecSessionIT extends OperatorTestBase {
     RealNode.require(cluster);
   }
 
-  private static LocalCluster.Result exec(String pod, String... command) {
-    String[] args = new String[command.length + 5];
-    System.arraycopy(new String[] {"-n", cluster.namespace(), "exec", pod, "--"}, 0, args, 0, 5);
-    System.arraycopy(command, 0, args, 5, command.length);
-    return cluster.kubectl(args);
-  }
-
-  private static String logs(String pod) {
-    return cluster.kubectl("-n", cluster.namespace(), "logs", pod).output();
-  }
-
   @Test
   void aRealCommandIsRecordedAndThePodReplacedInRemediateMode() {
     workloads.policy("remediate", "remediate", Mode.Remediate, spec -> {});
@@ -43,10 +32,10 @@ class ExecSessionIT extends OperatorTestBase {
     Pod pod = workloads.awaitBaselines("remediate", 1).get(0);
     String name = pod.getMetadata().getName();
 
-    LocalCluster.Result session = exec(name, "sh", "-c", "echo changed > /tmp/ran && cat /tmp/ran");
+    LocalCluster.Result session = cluster.exec(name, "sh", "-c", "echo changed > /tmp/ran && cat /tmp/ran");
     assertThat(session.exitCode()).as(session.output()).isZero();
     assertThat(session.output()).contains("changed");
-    await("the container saw the change").atMost(Workloads.TIMEOUT).until(() -> logs(name).contains("RAN"));
+    await("the container saw the change").atMost(Workloads.TIMEOUT).until(() -> cluster.logs(name).contains("RAN"));
 
     await("replaced after the exec").atMost(Workloads.TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
       List<Pod> ready = workloads.readyPods("remediate");
@@ -57,8 +46,8 @@ class ExecSessionIT extends OperatorTestBase {
         .contains("admin ran [sh, -c, echo changed > /tmp/ran && cat /tmp/ran] in container main");
     // The replacement starts from the image: what the session wrote is gone.
     String replacement = workloads.readyPods("remediate").get(0).getMetadata().getName();
-    await("the replacement reports").atMost(Workloads.TIMEOUT).until(() -> logs(replacement).contains("tick"));
-    assertThat(logs(replacement)).doesNotContain("RAN");
+    await("the replacement reports").atMost(Workloads.TIMEOUT).until(() -> cluster.logs(replacement).contains("tick"));
+    assertThat(cluster.logs(replacement)).doesNotContain("RAN");
   }
 
   @Test
@@ -68,14 +57,14 @@ class ExecSessionIT extends OperatorTestBase {
     Pod pod = workloads.awaitBaselines("enforce", 1).get(0);
     String name = pod.getMetadata().getName();
 
-    LocalCluster.Result session = exec(name, "sh", "-c", "echo changed > /tmp/ran");
+    LocalCluster.Result session = cluster.exec(name, "sh", "-c", "echo changed > /tmp/ran");
     assertThat(session.exitCode()).as(session.output()).isNotZero();
     assertThat(session.output()).contains("policy " + cluster.namespace() + "/enforce (mode Enforce) denies exec");
 
     // Two more reports from the container after the refusal, and none of them saw the file.
-    long ticks = logs(name).lines().count();
-    await("two more reports").atMost(Workloads.TIMEOUT).until(() -> logs(name).lines().count() >= ticks + 2);
-    assertThat(logs(name)).contains("tick").doesNotContain("RAN");
+    long ticks = cluster.logs(name).lines().count();
+    await("two more reports").atMost(Workloads.TIMEOUT).until(() -> cluster.logs(name).lines().count() >= ticks + 2);
+    assertThat(cluster.logs(name)).contains("tick").doesNotContain("RAN");
     assertThat(workloads.pod(name).getMetadata().getUid()).isEqualTo(pod.getMetadata().getUid());
   }
 }

@@ -44,10 +44,7 @@ class ReadOnlyRootFilesystemIT {
   }
 
   private static LocalCluster.Result exec(String... command) {
-    String[] args = new String[command.length + 5];
-    System.arraycopy(new String[] {"-n", cluster.namespace(), "exec", POD, "--"}, 0, args, 0, 5);
-    System.arraycopy(command, 0, args, 5, command.length);
-    return cluster.kubectl(args);
+    return cluster.exec(POD, command);
   }
 
   @Test

@@ -46,11 +46,8 @@ class RootFilesystemMutationIT extends OperatorTestBase {
         .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
 
     String name = pod.getMetadata().getName();
-    await("the container's report").atMost(Workloads.TIMEOUT).until(() -> logs(name).contains("cache write ok"));
-    assertThat(logs(name)).contains("touch: /x: Read-only file system").contains("root write exit 1");
-  }
-
-  private static String logs(String pod) {
-    return cluster.kubectl("-n", cluster.namespace(), "logs", pod).output();
+    await("the container's report").atMost(Workloads.TIMEOUT)
+        .until(() -> cluster.logs(name).contains("cache write ok"));
+    assertThat(cluster.logs(name)).contains("touch: /x: Read-only file system").contains("root write exit 1");
   }
 }
