@@ -66,6 +66,7 @@ public final class RealNode {
       }
       run(build);
       load(tar);
+      run(List.of("rm", "-rf", work.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
