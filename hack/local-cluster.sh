@@ -2,8 +2,12 @@
 # A real, local Kubernetes control plane built from Go modules and run as plain processes:
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler and KWOK with fake nodes.
 #
-#   hack/local-cluster.sh build       build (or reuse) the cached binaries
-#   hack/local-cluster.sh up          start the cluster (idempotent) and print `export KUBECONFIG=...`
+#   hack/local-cluster.sh build [--real-node]  build (or reuse) the cached binaries (and the kubelet, and install
+#                                              the real node's Debian packages)
+#   hack/local-cluster.sh up [--real-node]     start the cluster (idempotent) and print `export KUBECONFIG=...`;
+#                                              --real-node adds a kubelet node whose containers really run
+#                                              (root; see hack/real-node.sh)
+#   hack/local-cluster.sh load-image TAR       import an OCI image tar (hack/oci-image.sh) into the real node
 #   hack/local-cluster.sh kubeconfig  print the kubeconfig path
 #   hack/local-cluster.sh status      say whether the cluster of this checkout is running
 #   hack/local-cluster.sh down        stop every process started by `up` and remove the state
@@ -24,6 +28,8 @@ KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 die() { printf '[local-cluster] error: %s\n' "$*" >&2; exit 1; }
+
+source "$ROOT/hack/real-node.sh"
 
 require_go() {
   command -v go >/dev/null 2>&1 || die "Go is required to build the control plane (https://go.dev/doc/install); 'go' is not on PATH"
@@ -66,6 +72,17 @@ staging_version() {
   esac
 }
 
+# Kubernetes binaries report the pinned version, as released ones do (the kubelet registers it as its node's version).
+k8s_ldflags() {
+  local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+  local vpkg ld="-s -w"
+  for vpkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $vpkg.gitVersion=$K8S_VERSION -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor"
+    ld+=" -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  echo "$ld"
+}
+
 build() {
   local all=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok) missing=()
   for b in "${all[@]}"; do [[ -x "$BIN_DIR/$b" ]] || missing+=("$b"); done
@@ -88,14 +105,7 @@ build() {
   done
   if [[ ${#k8s_missing[@]} -gt 0 ]]; then
     log "building Kubernetes $K8S_VERSION: ${k8s_missing[*]##*/} ..."
-    local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
-    local vpkg
-    local ld="-s -w"
-    for vpkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-      ld+=" -X $vpkg.gitVersion=$K8S_VERSION -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor"
-      ld+=" -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
-    done
-    build_in_wrapper kubernetes k8s.io/kubernetes "$K8S_VERSION" "$ld" "${k8s_missing[@]}"
+    build_in_wrapper kubernetes k8s.io/kubernetes "$K8S_VERSION" "$(k8s_ldflags)" "${k8s_missing[@]}"
     log "Kubernetes built ($((SECONDS - start))s so far)"
   fi
   if [[ ! -x "$BIN_DIR/kwok" ]]; then
@@ -106,6 +116,17 @@ build() {
     write_kwok_stages
   fi
   log "all binaries ready in $BIN_DIR ($((SECONDS - start))s)"
+}
+
+# The real node's agent, built like the control plane (only `up --real-node` needs it).
+build_kubelet() {
+  [[ -x "$BIN_DIR/kubelet" ]] && return 0
+  require_go
+  mkdir -p "$BIN_DIR"
+  log "building kubelet $K8S_VERSION ..."
+  local start=$SECONDS
+  build_in_wrapper kubernetes k8s.io/kubernetes "$K8S_VERSION" "$(k8s_ldflags)" k8s.io/kubernetes/cmd/kubelet
+  log "kubelet built in $((SECONDS - start))s"
 }
 
 # KWOK's own "fast" stages, with one change: container statuses carry an imageID (a digest) as a kubelet's do.
@@ -220,9 +241,11 @@ KCFG
 }
 
 # start NAME ARGS...: runs a binary in the background, logging to $STATE_DIR/logs/NAME.log, and records its pid.
+# Binaries are the cached builds, else the system's (containerd).
 start() {
-  local name=$1; shift
-  "$BIN_DIR/$name" "$@" > "$STATE_DIR/logs/$name.log" 2>&1 &
+  local name=$1 program=$BIN_DIR/$1; shift
+  [[ -x "$program" ]] || program=$(command -v "$name") || die "$name not found"
+  "$program" "$@" > "$STATE_DIR/logs/$name.log" 2>&1 &
   echo "$name $!" >> "$STATE_DIR/pids"
 }
 
@@ -261,8 +284,11 @@ nodes_ready() {
 default_service_account_exists() { kubectl_local -n default get serviceaccount default >/dev/null 2>&1; }
 
 up() {
+  local real_node=false
+  [[ "${1:-}" == --real-node ]] && real_node=true
   if running && { source "$STATE_DIR/ports.env"; api_healthy; }; then
     log "cluster already running (state in $STATE_DIR)"
+    if $real_node; then real_node_up; fi
     echo "export KUBECONFIG=$KUBECONFIG_FILE"
     return 0
   fi
@@ -294,7 +320,10 @@ up() {
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
     --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true \
     --kubelet-preferred-address-types InternalIP --endpoint-reconciler-type none \
-    --admission-control-config-file "$STATE_DIR/admission-config.yaml"
+    --admission-control-config-file "$STATE_DIR/admission-config.yaml" \
+    --enable-aggregator-routing=true
+  # Endpoint routing: the API server calls a webhook Service at one of its ready endpoints (a pod address) rather
+  # than at its ClusterIP, which needs a kube-proxy. On the real node those addresses are reachable from here.
   wait_for kube-apiserver 120 api_healthy
 
   # Controller manager and scheduler serve nothing (secure port 0): fewer ports, nothing to collide.
@@ -341,10 +370,13 @@ NODE
   sleep 1
   running || die "a control plane process exited during start-up: $(dead_processes)"
   log "cluster ready: API server https://127.0.0.1:$APISERVER_PORT, $NODES kwok nodes"
+  if $real_node; then real_node_up; fi
   echo "export KUBECONFIG=$KUBECONFIG_FILE"
 }
 
 down() {
+  [[ -f "$STATE_DIR/ports.env" ]] && source "$STATE_DIR/ports.env"
+  real_node_down
   if [[ -f "$STATE_DIR/pids" ]]; then
     local name pid
     # Reverse start order: node agents and controllers first, etcd last.
@@ -357,11 +389,12 @@ down() {
 }
 
 case "${1:-}" in
-  build) build ;;
-  up) up ;;
+  build) build; if [[ "${2:-}" == --real-node ]]; then install_node_packages; build_kubelet; fi ;;
+  up) up "${2:-}" ;;
+  load-image) [[ -n "${2:-}" ]] || die "usage: $0 load-image TAR"; load_image "$2" ;;
   down) down ;;
   kubeconfig) echo "$KUBECONFIG_FILE" ;;
   status) if running; then echo "running (state in $STATE_DIR)"; else echo "not running"; exit 1; fi ;;
   bin) [[ -n "${2:-}" && -x "$BIN_DIR/$2" ]] || die "no binary '${2:-}' in $BIN_DIR (run: $0 build)"; echo "$BIN_DIR/$2" ;;
-  *) die "usage: $0 build|up|down|kubeconfig|status|bin NAME" ;;
+  *) die "usage: $0 build [--real-node]|up [--real-node]|load-image TAR|down|kubeconfig|status|bin NAME" ;;
 esac

@@ -16,7 +16,7 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * Chooses the cluster the integration tests run against, once per test run: an existing cluster when
  * {@code -Dit.kubeconfig=PATH} is given, Testcontainers K3s when a Docker engine answers, otherwise the local
- * control plane of {@code hack/local-cluster.sh}.
+ * control plane of {@code hack/local-cluster.sh} (with its real node when {@code -Dit.realNode=true}).
  */
 final class ClusterProvider implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterProvider.class);
@@ -60,7 +60,9 @@ final class ClusterProvider implements AutoCloseable {
 
   private static ClusterProvider startLocalControlPlane() {
     boolean alreadyRunning = LocalCluster.run(List.of("status"), 30).exitCode() == 0;
-    LocalCluster.Result up = LocalCluster.run(List.of("up"), TimeUnit.MINUTES.toSeconds(80));
+    // The real-node tests (-Preal-node) add a kubelet node whose containers really run.
+    List<String> args = Boolean.getBoolean("it.realNode") ? List.of("up", "--real-node") : List.of("up");
+    LocalCluster.Result up = LocalCluster.run(args, TimeUnit.MINUTES.toSeconds(80));
     if (up.exitCode() != 0) {
       throw new IllegalStateException("hack/local-cluster.sh up failed:\n" + up.output());
     }

@@ -27,6 +27,18 @@ public record TestCluster(KubernetesClient client, String namespace, Path kubeco
     return LocalCluster.exec(command, 120, false);
   }
 
+  /** {@code kubectl exec POD -- COMMAND...} in this cluster's namespace. */
+  public LocalCluster.Result exec(String pod, String... command) {
+    List<String> args = new ArrayList<>(List.of("-n", namespace, "exec", pod, "--"));
+    args.addAll(List.of(command));
+    return kubectl(args.toArray(String[]::new));
+  }
+
+  /** What a pod's container has printed so far, from {@code kubectl logs}. */
+  public String logs(String pod) {
+    return kubectl("-n", namespace, "logs", pod).output();
+  }
+
   private static String kubectlBinary() {
     String configured = System.getProperty("it.kubectl");
     return configured != null ? configured : LocalCluster.binary("kubectl").toString();
