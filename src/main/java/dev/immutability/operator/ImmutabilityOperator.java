@@ -79,7 +79,7 @@ public final class ImmutabilityOperator implements AutoCloseable {
     OwnWrites ownWrites = new OwnWrites();
     EventFindingMemory eventFindings = new EventFindingMemory();
     // The webhook's records of a session are evaluated like anyone else's write: that is what replaces the pod.
-    eventDrift = new EventDriftRecorder(client, new PodRecorder(client, written -> { }), events, metrics, clock,
+    eventDrift = new EventDriftRecorder(client, new PodRecorder(client, (base, written) -> { }), events, metrics, clock,
         eventFindings);
     remediator = new Remediator(client, view, ledger, events, metrics, clock, settings);
     reports = PolicyReporter.start(client, settings.policyReports(), settings.policyReportInterval(), metrics,

@@ -159,6 +159,19 @@ public final class ClusterView implements ReportedCluster {
     return podsOwnedBy(owner.getMetadata().getUid());
   }
 
+  /**
+   * The pods of a ReplicaSet and of its Deployment's other ReplicaSets: a new ReplicaSet turns its siblings' pods
+   * into pods the rollout replaces.
+   */
+  public Set<ResourceID> podsOfDeploymentOf(ReplicaSet replicaSet) {
+    Set<ResourceID> concerned = new HashSet<>(podsOwnedBy(replicaSet));
+    for (String deployment : replicaSetOwnerKeys(replicaSet)) {
+      owners.get("ReplicaSet").byIndex(REPLICA_SET_OWNER_INDEX, deployment)
+          .forEach(sibling -> concerned.addAll(podsOwnedBy(sibling)));
+    }
+    return concerned;
+  }
+
   public Set<ResourceID> podsOwnedBy(String ownerUid) {
     return ids(pods.byIndex(OWNER_INDEX, ownerUid));
   }

@@ -6,10 +6,17 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /** Which updates of a pod's owner (ReplicaSet, StatefulSet, DaemonSet, Job) can change how its pods are evaluated. */
 final class OwnerChanges {
+  private static final List<String> SCALE_ANNOTATIONS =
+      List.of("deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas");
+
   private OwnerChanges() {}
 
   /**
@@ -20,8 +27,16 @@ final class OwnerChanges {
    */
   static boolean concernPods(HasMetadata updated, HasMetadata previous) {
     return !Objects.equals(updated.getMetadata().getLabels(), previous.getMetadata().getLabels())
-        || !Objects.equals(updated.getMetadata().getAnnotations(), previous.getMetadata().getAnnotations())
+        || !Objects.equals(annotations(updated), annotations(previous))
         || !Objects.equals(declaring(updated), declaring(previous));
+  }
+
+  /** Without the replica counts the Deployment controller copies onto its ReplicaSets at every scale. */
+  private static Map<String, String> annotations(HasMetadata owner) {
+    Map<String, String> annotations = new HashMap<>(Optional.ofNullable(owner.getMetadata().getAnnotations())
+        .orElse(Map.of()));
+    SCALE_ANNOTATIONS.forEach(annotations::remove);
+    return annotations;
   }
 
   /** The parts of the owner's spec that declare its pods; for a kind not known here, its generation. */

@@ -43,6 +43,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
@@ -124,12 +125,13 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         .withItemStore(new TransformingItemStore<>(view::digested)).withInformerListLimit(CONFIG_LIST_PAGE)
         .withSecondaryToPrimaryMapper(view::podsConsuming).build(), context);
     Map<String, InformerEventSource<? extends HasMetadata, Pod>> owners = new LinkedHashMap<>();
-    InformerEventSource<ReplicaSet, Pod> replicaSets = ownerSource(ReplicaSet.class, context);
+    InformerEventSource<ReplicaSet, Pod> replicaSets = ownerSource(ReplicaSet.class, view::podsOfDeploymentOf,
+        context);
     replicaSets.addIndexers(Map.of(ClusterView.REPLICA_SET_OWNER_INDEX, ClusterView::replicaSetOwnerKeys));
     owners.put("ReplicaSet", replicaSets);
-    owners.put("StatefulSet", ownerSource(StatefulSet.class, context));
-    owners.put("DaemonSet", ownerSource(DaemonSet.class, context));
-    owners.put("Job", ownerSource(Job.class, context));
+    owners.put("StatefulSet", ownerSource(StatefulSet.class, view::podsOwnedBy, context));
+    owners.put("DaemonSet", ownerSource(DaemonSet.class, view::podsOwnedBy, context));
+    owners.put("Job", ownerSource(Job.class, view::podsOwnedBy, context));
     // A pod can be seen before the revision it was made from; the revision's arrival evaluates its owner's pods.
     var revisions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ControllerRevision.class, Pod.class)
         .withItemStore(new TransformingItemStore<>(OwnerDeclarations::slim))
@@ -148,7 +150,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     return sources;
   }
 
-  private <R extends HasMetadata> InformerEventSource<R, Pod> ownerSource(Class<R> kind, EventSourceContext<Pod> context) {
+  private <R extends HasMetadata> InformerEventSource<R, Pod> ownerSource(Class<R> kind,
+      SecondaryToPrimaryMapper<R> pods, EventSourceContext<Pod> context) {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Pod.class)
         .withName(kind.getSimpleName()).withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields))
         .withInformerListLimit(LIST_PAGE)
@@ -156,10 +159,10 @@ public class PodDriftReconciler implements Reconciler<Pod> {
           if (OwnerChanges.concernPods(updated, previous)) {
             return true;
           }
-          remediator.podsToWake(updated.getMetadata().getNamespace()).forEach(budgetFreed::propagateEvent);
+          remediator.ownerStatusChanged(updated.getMetadata().getNamespace(), budgetFreed::propagateEvent);
           return false;
         })
-        .withSecondaryToPrimaryMapper(view::podsOwnedBy).build(), context);
+        .withSecondaryToPrimaryMapper(pods).build(), context);
   }
 
   /**
@@ -168,7 +171,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
    */
   public static void configure(ControllerConfigurationOverrider<Pod> configuration, OwnWrites ownWrites) {
     configuration.withItemStore(new TransformingItemStore<>(CacheTransforms::slimPod))
-        .withOnUpdateFilter((updated, previous) -> !ownWrites.consume(updated))
+        .withOnUpdateFilter((updated, previous) -> !ownWrites.consume(updated, previous))
         .withInformerListLimit(LIST_PAGE);
   }
 
@@ -239,7 +242,9 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     // The replacement is decided before the records are written: when one change drifts a hundred pods, the first
     // eviction does not queue behind every sibling's record writes, and a pod on its way out gets none.
     RemediationOutcome outcome = remediator.remediate(pod, governing, held.actionable());
-    if (!Findings.same(recorded, findings) || labelTampered) {
+    // A pod whose replacement only waits its turn gets its records, and their Events, after a while, or with its
+    // replacement: most such pods are gone before that.
+    if ((!Findings.same(recorded, findings) || labelTampered) && !outcome.recordsDeferred()) {
       if (!erased.isEmpty()) {
         events.warning(pod, "RecordTampered", "findings erased from the pod were restored: " + erased.stream()
             .map(f -> f.reason() + " (" + f.message() + ")").collect(Collectors.joining(", ")));
@@ -247,7 +252,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         events.warning(pod, "RecordTampered", "the " + PodRecords.DRIFTED_LABEL
             + " label did not match the pod's findings and was restored");
       }
-      recordFindings(pod, policies, governing, known, findings, captured, outcome.podLeaving(), now);
+      recordFindings(pod, policies, governing, known, findings, captured,
+          outcome.action() == RemediationOutcome.Action.Started, now);
     } else if (captured.isPresent()) {
       recorder.recordBaseline(pod, captured.get());
       // A pod newly under the policies changes the count of pods they match.

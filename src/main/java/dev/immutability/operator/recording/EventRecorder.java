@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Event;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Emits Kubernetes Events, shown by {@code kubectl describe} on the pod or policy they concern. Events are sent in
- * the background, as client-go's recorder does, by a few threads: a burst of findings (a ConfigMap under a hundred pods)
- * must not hold the evictions and records behind a hundred Event writes. The queue is bounded; what overflows is
- * dropped and counted.
+ * the background, as client-go's recorder does: a burst of findings (a ConfigMap under a hundred pods) must not
+ * hold the evictions and records behind a hundred Event writes. Two bounded lanes: the bulk of one change
+ * (DriftDetected, PodReplaced and the like) and everything else (sessions, tampering, refusals, timeouts), so a
+ * flood of the first never pushes out the second. What overflows is dropped, counted and logged.
  */
 public final class EventRecorder implements AutoCloseable {
   public static final String COMPONENT = "immutability-operator";
@@ -27,18 +30,29 @@ public final class EventRecorder implements AutoCloseable {
   private static final int MAX_MESSAGE = 1024;
   static final int CAPACITY = 2000;
   private static final int SENDERS = 4;
+  /** Reasons one change can emit for each of thousands of pods. */
+  private static final Set<String> BULK = Set.of("DriftDetected", "PodReplaced", "RolloutRestarted", "NotReplaced",
+      "WouldReplace");
+  private static final Duration DRAIN_ON_CLOSE = Duration.ofSeconds(2);
 
   private final KubernetesClient client;
   private final String instance;
   private final OperatorMetrics metrics;
-  private final ThreadPoolExecutor sender = new ThreadPoolExecutor(SENDERS, SENDERS, 0, TimeUnit.SECONDS,
-      new ArrayBlockingQueue<>(CAPACITY), DaemonThreads.named("event-sender"));
+  private final ThreadPoolExecutor bulk = lane("event-sender");
+  private final ThreadPoolExecutor notices = lane("notice-sender");
 
   public EventRecorder(KubernetesClient client, String instance, OperatorMetrics metrics) {
     this.client = client;
     this.instance = instance;
     this.metrics = metrics;
-    sender.setRejectedExecutionHandler((task, executor) -> metrics.eventDropped());
+  }
+
+  private ThreadPoolExecutor lane(String name) {
+    return new ThreadPoolExecutor(SENDERS, SENDERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(CAPACITY),
+        DaemonThreads.named(name), (task, executor) -> {
+          metrics.eventDropped();
+          log.warn("{} queue full ({}): an Event was dropped", name, CAPACITY);
+        });
   }
 
   public void warning(HasMetadata object, String reason, String message) {
@@ -63,7 +77,7 @@ public final class EventRecorder implements AutoCloseable {
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT).withReportingInstance(instance)
         .build();
-    sender.execute(() -> send(event));
+    (BULK.contains(reason) ? bulk : notices).execute(() -> send(event));
   }
 
   private void send(Event event) {
@@ -77,8 +91,20 @@ public final class EventRecorder implements AutoCloseable {
     }
   }
 
+  /** Sends what is queued for a moment, then drops the rest. */
   @Override
   public void close() {
-    sender.shutdownNow();
+    bulk.shutdown();
+    notices.shutdown();
+    try {
+      if (!notices.awaitTermination(DRAIN_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)
+          || !bulk.awaitTermination(DRAIN_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("stopping with {} Event(s) unsent", notices.getQueue().size() + bulk.getQueue().size());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    bulk.shutdownNow();
+    notices.shutdownNow();
   }
 }

@@ -2,8 +2,7 @@ package dev.immutability.operator.recording;
 
 import dev.immutability.operator.runtime.BoundedMaps;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.Collections;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The pod versions the pod reconciler wrote itself (records after an evaluation). Their watch events carry
@@ -12,15 +11,20 @@ import java.util.Set;
  */
 public final class OwnWrites {
   private static final int MAX_REMEMBERED = 50_000;
-  private final Set<String> versions = Collections.synchronizedSet(BoundedMaps.lruSet(MAX_REMEMBERED));
+  /** Written version → the version it was written on. */
+  private final Map<String, String> versions = BoundedMaps.lru(MAX_REMEMBERED);
 
-  public void wrote(Pod result) {
-    versions.add(key(result));
+  public void wrote(String base, Pod result) {
+    versions.put(key(result), base);
   }
 
-  /** True, once, for a version written by {@link #wrote}. */
-  public boolean consume(Pod pod) {
-    return versions.remove(key(pod));
+  /**
+   * True, once, for an update from the version a write was made on to the version it made: nothing but that write
+   * lies between them. An update that spans more (a re-list after a lost watch) is evaluated.
+   */
+  public boolean consume(Pod updated, Pod previous) {
+    String base = versions.remove(key(updated));
+    return base != null && base.equals(previous.getMetadata().getResourceVersion());
   }
 
   private static String key(Pod pod) {

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -22,10 +22,10 @@ import java.util.stream.Collectors;
 public final class PodRecorder {
   private static final int HTTP_NOT_FOUND = 404;
   private final KubernetesClient client;
-  private final Consumer<Pod> written;
+  private final BiConsumer<String, Pod> written;
 
-  /** {@code written} is told the pod as each write left it. */
-  public PodRecorder(KubernetesClient client, Consumer<Pod> written) {
+  /** {@code written} is told each write: the resourceVersion it was made on, and the pod as it left it. */
+  public PodRecorder(KubernetesClient client, BiConsumer<String, Pod> written) {
     this.client = client;
     this.written = written;
   }
@@ -47,7 +47,7 @@ public final class PodRecorder {
     baseline.ifPresent(b -> annotations.put(PodRecords.BASELINE_ANNOTATION, PodRecords.toJson(b)));
     Map<String, Object> labels = new HashMap<>();
     labels.put(PodRecords.DRIFTED_LABEL, drifted ? "true" : null);
-    patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
+    Pod recorded = patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
 
     String reasons = findings.stream().map(f -> f.reason().name()).distinct().sorted().collect(Collectors.joining(","));
     Map<String, Object> condition = Map.of(
@@ -57,15 +57,18 @@ public final class PodRecorder {
         "message", drifted ? "drift found: " + reasons : "the pod is as declared",
         "lastTransitionTime", now.toString());
     // Strategic merge keys pod conditions by type, so the kubelet's own conditions stay untouched.
-    patchStatus(pod, condition);
+    patchStatus(recorded, condition);
   }
 
-  private void patchStatus(Pod pod, Map<String, Object> condition) {
+  /** On the version the metadata write left: nobody's write slips in between the two (a conflict retries). */
+  private void patchStatus(Pod recorded, Map<String, Object> condition) {
+    String base = recorded.getMetadata().getResourceVersion();
     try {
-      written.accept(client.pods().inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName()).subresource("status")
-          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-              PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition))))));
+      written.accept(base, client.pods().inNamespace(recorded.getMetadata().getNamespace())
+          .withName(recorded.getMetadata().getName()).subresource("status")
+          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), PodRecords.toJson(Map.of(
+              "metadata", Map.of("resourceVersion", base),
+              "status", Map.of("conditions", List.of(condition))))));
     } catch (KubernetesClientException e) {
       // The findings just written can get the pod replaced before its condition is: nothing left to mark.
       if (e.getCode() != HTTP_NOT_FOUND) {
@@ -81,15 +84,18 @@ public final class PodRecorder {
     annotations.put(PodRecords.FINDINGS_ANNOTATION, null);
     Map<String, Object> labels = new HashMap<>();
     labels.put(PodRecords.DRIFTED_LABEL, null);
-    patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
+    Pod cleared = patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
     // Strategic merge's delete directive removes our condition by its type and leaves the kubelet's alone.
-    patchStatus(pod, Map.of("type", PodRecords.CONDITION_TYPE, "$patch", "delete"));
+    patchStatus(cleared, Map.of("type", PodRecords.CONDITION_TYPE, "$patch", "delete"));
   }
 
-  private void patchMetadata(Pod pod, Map<String, Object> metadata) {
+  private Pod patchMetadata(Pod pod, Map<String, Object> metadata) {
+    String base = pod.getMetadata().getResourceVersion();
     Map<String, Object> withVersion = new HashMap<>(metadata);
-    withVersion.put("resourceVersion", pod.getMetadata().getResourceVersion());
-    written.accept(client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), PodRecords.toJson(Map.of("metadata", withVersion))));
+    withVersion.put("resourceVersion", base);
+    Pod result = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), PodRecords.toJson(Map.of("metadata", withVersion)));
+    written.accept(base, result);
+    return result;
   }
 }

@@ -61,11 +61,12 @@ final class InFlightReplacements {
   }
 
   /** Replacements not complete (timed-out ones included), per controller uid. */
-  Map<String, Integer> byOwner(String policyKey) {
-    Map<String, Integer> counts = new HashMap<>();
+  Map<String, List<Unavailability.Started>> byOwner(String policyKey) {
+    Map<String, List<Unavailability.Started>> started = new HashMap<>();
     byPolicy.getOrDefault(policyKey, Map.of()).values().stream().filter(r -> r.owner() != null)
-        .forEach(r -> counts.merge(r.owner().getUid(), 1, Integer::sum));
-    return counts;
+        .forEach(r -> started.computeIfAbsent(r.owner().getUid(), k -> new ArrayList<>())
+            .add(new Unavailability.Started(r.uid(), r.startedAt())));
+    return started;
   }
 
   /** Recreations of bare pods not complete. */

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,9 @@ public final class Remediator implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   /** How long one count of a policy's unavailable pods serves its decisions: one scan per policy and pass. */
   private static final Duration SNAPSHOT_TTL = Duration.ofSeconds(1);
+  /** Status writes of a namespace's owners within this time wake waiting pods once. */
+  private static final Duration WAKEUP_COALESCING = Duration.ofMillis(50);
+  static final Duration RECORDS_DEFERRAL = Duration.ofSeconds(10);
   private static final int MAX_PODS_REMEMBERED = 50_000;
 
   private record Snapshot(int matched, Unavailability unavailability, Instant takenAt) {}
@@ -89,6 +93,11 @@ public final class Remediator implements AutoCloseable {
       Executors.newSingleThreadExecutor(DaemonThreads.named("resume-pod-recreations"));
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   private final BudgetWaiters waiters = new BudgetWaiters();
+  private final Map<String, Consumer<ResourceID>> dirtyNamespaces = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService wakeups =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("budget-wakeups"));
+  /** When each pod about to be replaced started waiting its turn; bounded like the other per-pod state. */
+  private final Map<String, Instant> waitingSince = BoundedMaps.lru(MAX_PODS_REMEMBERED);
   /** Per pod uid; bounded, since pods refused or reported and then deleted by others never say goodbye. */
   private final Map<String, Integer> refusals = BoundedMaps.lru(MAX_PODS_REMEMBERED);
   private final Set<String> reportedOnly = BoundedMaps.lruSet(MAX_PODS_REMEMBERED);
@@ -129,6 +138,18 @@ public final class Remediator implements AutoCloseable {
   }
 
   public RemediationOutcome remediate(Pod pod, ImmutabilityPolicy policy, List<Finding> drift) {
+    RemediationOutcome outcome = decide(pod, policy, drift);
+    if (outcome.action() != Action.Queued) {
+      // Healed, replaced, held, refused or gone out of the policy: it no longer waits for a slot.
+      waiters.done(policyKey(policy), ResourceID.fromResource(pod));
+    }
+    if (outcome.action() == Action.Started || outcome.action() == Action.None) {
+      waitingSince.remove(pod.getMetadata().getUid());
+    }
+    return outcome;
+  }
+
+  private RemediationOutcome decide(Pod pod, ImmutabilityPolicy policy, List<Finding> drift) {
     String key = policyKey(policy);
     Instant now = clock.instant();
     report(key, inFlight.refresh(key, now), now);
@@ -246,12 +267,12 @@ public final class Remediator implements AutoCloseable {
       Workload workload, Instant now) {
     // The pods of a workload drift together (a ConfigMap under a hundred pods): one restarts the rollout, the
     // others see it without a read of their own.
-    Optional<RemediationOutcome> rolling = rollingSinceKnownRestart(pod, workload);
+    Optional<RemediationOutcome> rolling = rollingSinceKnownRestart(pod, workload, now);
     if (rolling.isPresent()) {
       return rolling.get();
     }
     synchronized (restarter.lock(workload)) {
-      rolling = rollingSinceKnownRestart(pod, workload);
+      rolling = rollingSinceKnownRestart(pod, workload, now);
       if (rolling.isPresent()) {
         return rolling.get();
       }
@@ -262,7 +283,7 @@ public final class Remediator implements AutoCloseable {
         return refused(pod, policy, "ReplacementFailed", "could not read " + workload + ": " + e.getMessage(), now);
       }
       restarts.restartedAt().ifPresent(at -> restarter.remember(workload, at));
-      rolling = rollingSinceKnownRestart(pod, workload);
+      rolling = rollingSinceKnownRestart(pod, workload, now);
       if (rolling.isPresent()) {
         return rolling.get();
       }
@@ -283,6 +304,7 @@ public final class Remediator implements AutoCloseable {
         return refused(pod, policy, "ReplacementFailed", "could not restart " + workload + ": " + e.getMessage(),
             now);
       }
+      restarter.remember(workload, at);
       String message = "rollout of " + workload + " restarted by policy " + policy.getMetadata().getName() + " ("
           + reasons(findings) + "); restartedAt " + at;
       started(pod, policy, findings, owner, podsBefore, "RolloutRestarted", "RolloutRestarted", message, now);
@@ -290,12 +312,27 @@ public final class Remediator implements AutoCloseable {
     }
   }
 
-  /** Waiting, if the pod predates the workload's last restart known here: that rollout replaces it. */
-  private Optional<RemediationOutcome> rollingSinceKnownRestart(Pod pod, Workload workload) {
+  /** Waiting, if the workload's last restart known here replaces the pod. */
+  private Optional<RemediationOutcome> rollingSinceKnownRestart(Pod pod, Workload workload, Instant now) {
     // The rollout removes the pod, which ends its reconciliation; the recheck only covers a rollout that stalls.
-    return restarter.lastRestart(workload).filter(at -> RolloutRestarter.createdBefore(pod, at))
-        .map(at -> new RemediationOutcome(Action.Waiting, workload + " has been rolling its pods since " + at,
-            BLOCKED_RECHECK));
+    return restarter.lastRestart(workload).filter(at -> restarter.beingRolled(pod, at))
+        .map(at -> aboutToBeReplaced(pod, Action.Waiting, workload + " has been rolling its pods since " + at,
+            BLOCKED_RECHECK, now));
+  }
+
+  /**
+   * A pod whose replacement is due and only waits its turn (a slot of maxUnavailable, the rollout it is part of).
+   * Its records are written once it has waited {@link #RECORDS_DEFERRAL}: when one change drifts a hundred pods,
+   * most are replaced before that, and two record writes for each would slow the very rollout that replaces them.
+   */
+  private RemediationOutcome aboutToBeReplaced(Pod pod, Action action, String message, Duration retry,
+      Instant now) {
+    Instant recordAt = waitingSince.computeIfAbsent(pod.getMetadata().getUid(), uid -> now).plus(RECORDS_DEFERRAL);
+    if (!now.isBefore(recordAt)) {
+      return new RemediationOutcome(action, message, retry);
+    }
+    Duration untilRecords = Duration.between(now, recordAt);
+    return new RemediationOutcome(action, message, untilRecords.compareTo(retry) < 0 ? untilRecords : retry, true);
   }
 
   /**
@@ -313,15 +350,14 @@ public final class Remediator implements AutoCloseable {
       int busy = busy(key, snapshot);
       if (busy >= limit) {
         waiters.waiting(key, policy, id);
-        return Optional.of(new RemediationOutcome(Action.Waiting,
-            busy + " pod(s) unavailable or being replaced, maxUnavailable " + limit, IN_FLIGHT_RECHECK));
+        return Optional.of(aboutToBeReplaced(pod, Action.Queued,
+            busy + " pod(s) unavailable or being replaced, maxUnavailable " + limit, IN_FLIGHT_RECHECK, now));
       }
       Optional<Duration> rateLimited = rateLimit.acquire();
       if (rateLimited.isPresent()) {
-        return Optional.of(new RemediationOutcome(Action.Waiting,
-            "the cluster-wide budget of replacements per minute is spent", rateLimited.get()));
+        return Optional.of(aboutToBeReplaced(pod, Action.Waiting,
+            "the cluster-wide budget of replacements per minute is spent", rateLimited.get(), now));
       }
-      waiters.done(key, id);
       inFlight.started(key, policy, pod, now);
       snapshots.remove(key);
       return Optional.empty();
@@ -334,10 +370,26 @@ public final class Remediator implements AutoCloseable {
   }
 
   /**
-   * Pods of the namespace's policies that waited for maxUnavailable and may go now, as many as there are free
-   * slots: called when an owner's status changed, since pods becoming available is what frees a slot.
+   * An owner's status changed in the namespace (its pods became available): soon after, pods of the namespace's
+   * policies that waited for maxUnavailable are woken through {@code wake}, as many as there are free slots. The
+   * count runs off the informer's thread, once for a burst of status writes.
    */
-  public List<ResourceID> podsToWake(String namespace) {
+  public void ownerStatusChanged(String namespace, Consumer<ResourceID> wake) {
+    if (waiters.policiesWaitingIn(namespace).isEmpty() || dirtyNamespaces.putIfAbsent(namespace, wake) != null) {
+      return;
+    }
+    wakeups.schedule(() -> {
+      Consumer<ResourceID> target = dirtyNamespaces.remove(namespace);
+      try {
+        podsToWake(namespace).forEach(target);
+      } catch (RuntimeException e) {
+        metrics.backgroundTaskFailed("budget-wakeups");
+        log.warn("could not wake pods waiting for maxUnavailable in {}: {}", namespace, e.toString());
+      }
+    }, WAKEUP_COALESCING.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private List<ResourceID> podsToWake(String namespace) {
     List<ResourceID> woken = new ArrayList<>();
     Instant now = clock.instant();
     for (ImmutabilityPolicy policy : waiters.policiesWaitingIn(namespace)) {
@@ -347,7 +399,18 @@ public final class Remediator implements AutoCloseable {
         Snapshot snapshot = snapshot(policy, now);
         snapshots.put(key, snapshot);
         int free = policy.getSpec().getRemediation().maxUnavailableOf(snapshot.matched()) - busy(key, snapshot);
-        woken.addAll(waiters.take(key, free));
+        while (free > 0) {
+          List<ResourceID> next = waiters.take(key, 1);
+          if (next.isEmpty()) {
+            break;
+          }
+          // A pod deleted while it waited takes no slot.
+          if (next.stream().allMatch(id -> view.pod(id.getNamespace().orElseThrow(), id.getName())
+              .filter(p -> !PodReadiness.isTerminating(p)).isPresent())) {
+            woken.addAll(next);
+            free--;
+          }
+        }
       }
     }
     return woken;
@@ -544,6 +607,7 @@ public final class Remediator implements AutoCloseable {
   public void close() {
     resumer.shutdownNow();
     timeouts.shutdownNow();
+    wakeups.shutdownNow();
     barePods.close();
   }
 }

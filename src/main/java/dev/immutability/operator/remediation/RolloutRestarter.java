@@ -103,18 +103,31 @@ final class RolloutRestarter {
     return new Restarts(restartedAt, object.getMetadata().getResourceVersion());
   }
 
-  /** Whether the pod predates the workload's restart at {@code restartedAt}, so that rollout replaces it. */
-  static boolean createdBefore(Pod pod, Instant restartedAt) {
-    return Instant.parse(pod.getMetadata().getCreationTimestamp()).isBefore(restartedAt);
+  /**
+   * Whether the workload's restart at {@code restartedAt} replaces the pod. A Deployment's pod is being rolled while
+   * its ReplicaSet is no longer the newest, and is not when its ReplicaSet was made by the restart; until the cache
+   * shows the new ReplicaSet, and for other workloads, a pod made before the restart is being rolled.
+   */
+  boolean beingRolled(Pod pod, Instant restartedAt) {
+    if (view.isRollingOut(pod)) {
+      return true;
+    }
+    Optional<HasMetadata> replicaSet = ClusterView.controllerOf(pod).filter(o -> "ReplicaSet".equals(o.getKind()))
+        .flatMap(o -> view.owner(pod.getMetadata().getNamespace(), o));
+    if (replicaSet.isPresent() && !createdBefore(replicaSet.get(), restartedAt)) {
+      return false;
+    }
+    return createdBefore(pod, restartedAt);
   }
 
-  /**
-   * Writes the restart; a 409 Conflict means someone (another pod of the workload) wrote it first. The time is
-   * rounded up to the second: creation times have seconds only, so a pod made in the second of the restart, before
-   * it, must still count as older than it, or it would restart the workload a second time.
-   */
+  /** Creation times have seconds only: one made in the second of {@code time} does not count as before it. */
+  static boolean createdBefore(HasMetadata object, Instant time) {
+    return Instant.parse(object.getMetadata().getCreationTimestamp()).isBefore(time);
+  }
+
+  /** Writes the restart; a 409 Conflict means someone (another pod of the workload) wrote it first. */
   Instant restart(Workload workload, Restarts read, Instant now) {
-    Instant at = now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    Instant at = now.truncatedTo(ChronoUnit.SECONDS);
     Map<String, Object> patch = Map.of("metadata", Map.of("resourceVersion", read.resourceVersion()),
         "spec", Map.of("template", Map.of("metadata", Map.of("annotations", Map.of(RESTARTED_AT, at.toString())))));
     resource(workload).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));

@@ -38,6 +38,15 @@ class OwnerChangesTest {
   }
 
   @Test
+  void theReplicaCountsTheDeploymentCopiesOntoItsReplicaSetConcernNoPod() {
+    assertThat(OwnerChanges.concernPods(edited(rs -> {
+      rs.getSpec().setReplicas(7);
+      rs.getMetadata().getAnnotations().put("deployment.kubernetes.io/desired-replicas", "7");
+      rs.getMetadata().getAnnotations().put("deployment.kubernetes.io/max-replicas", "9");
+    }), BEFORE)).isFalse();
+  }
+
+  @Test
   void aTemplateChangeConcernsThePods() {
     assertThat(OwnerChanges.concernPods(edited(rs -> {
       rs.getMetadata().setGeneration(4L);

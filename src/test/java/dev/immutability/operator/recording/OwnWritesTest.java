@@ -12,12 +12,20 @@ class OwnWritesTest {
   }
 
   @Test
-  void aVersionWrittenHereIsRecognisedOnceAndNoOtherIs() {
+  void anUpdateMadeOfOneOwnWriteIsRecognisedOnce() {
     OwnWrites writes = new OwnWrites();
-    writes.wrote(version("10"));
+    writes.wrote("9", version("10"));
 
-    assertThat(writes.consume(version("11"))).as("someone else's later write").isFalse();
-    assertThat(writes.consume(version("10"))).isTrue();
-    assertThat(writes.consume(version("10"))).as("recognised once").isFalse();
+    assertThat(writes.consume(version("11"), version("10"))).as("someone else's later write").isFalse();
+    assertThat(writes.consume(version("10"), version("9"))).isTrue();
+    assertThat(writes.consume(version("10"), version("9"))).as("recognised once").isFalse();
+  }
+
+  @Test
+  void anUpdateSpanningMoreThanTheOwnWriteIsEvaluated() {
+    // A re-list after a lost watch shows 8 -> 10: someone's write 9 may lie between, under our write 10.
+    OwnWrites writes = new OwnWrites();
+    writes.wrote("9", version("10"));
+    assertThat(writes.consume(version("10"), version("8"))).isFalse();
   }
 }

@@ -103,7 +103,7 @@ class RemediationIT extends OperatorTestBase {
           .edit(p -> new PodBuilder(p).editSpec().addNewEphemeralContainer().withName("debugger")
               .withImage("busybox").endEphemeralContainer().endSpec().build());
       // What the admission webhook records when someone runs kubectl exec.
-      case ExecSession -> new PodRecorder(client, written -> { }).recordFindings(pod, List.of(Finding.of(DriftReason.ExecSession,
+      case ExecSession -> new PodRecorder(client, (base, written) -> { }).recordFindings(pod, List.of(Finding.of(DriftReason.ExecSession,
           "nginx", "alice ran [sh]", Instant.now()).withPolicies(List.of(app))), Instant.now());
     }
   }
@@ -213,7 +213,7 @@ class RemediationIT extends OperatorTestBase {
     workloads.deployment("grace", 1, Workloads.nginx().build());
     Pod pod = workloads.awaitBaselines("grace", 1).get(0);
     Instant exec = Instant.now();
-    new PodRecorder(client, written -> { }).recordFindings(pod, List.of(Finding.of(DriftReason.ExecSession, "nginx", "alice ran [sh]",
+    new PodRecorder(client, (base, written) -> { }).recordFindings(pod, List.of(Finding.of(DriftReason.ExecSession, "nginx", "alice ran [sh]",
         exec).withPolicies(List.of("grace"))), exec);
 
     await().pollDelay(Duration.ofSeconds(4)).atMost(Workloads.TIMEOUT).until(() -> true);

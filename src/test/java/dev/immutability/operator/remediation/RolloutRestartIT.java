@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.api.Strategy;
+import dev.immutability.operator.recording.PodRecords;
 import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -54,6 +55,14 @@ class RolloutRestartIT extends OperatorTestBase {
         .filteredOn(e -> "RolloutRestarted".equals(e.getReason())).hasSize(1);
     await().atMost(Workloads.TIMEOUT).untilAsserted(() ->
         assertThat(workloads.policy("rolled").getStatus().getDriftedPods()).isZero());
+
+    // The restart's own pods (often made in the same second as it) are no older than it: a later drift on one of
+    // them rolls the workload again instead of waiting for a rollout that already ended.
+    String fresh = workloads.readyPods("rolled").get(0).getMetadata().getName();
+    await().atMost(Workloads.TIMEOUT).until(() -> PodRecords.baseline(workloads.pod(fresh)).isPresent());
+    workloads.editImage(fresh, "nginx:1.28");
+    await("rolled again").atMost(Workloads.TIMEOUT)
+        .until(() -> deployment().getMetadata().getGeneration() == generation + 2);
   }
 
   private static Deployment deployment() {

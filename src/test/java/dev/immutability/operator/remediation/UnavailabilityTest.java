@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,18 @@ class UnavailabilityTest {
     assertThat(Unavailability.count(pods, p -> Optional.empty())).isEqualTo(2);
   }
 
+  private static final Instant STARTED = Instant.parse("2026-01-01T00:10:00.400Z");
+
+  private static Pod created(Pod pod, String time) {
+    pod.getMetadata().setCreationTimestamp(time);
+    return pod;
+  }
+
+  private static Map<String, List<Unavailability.Started>> replacing(String owner, String... oldPods) {
+    return Map.of(owner, java.util.Arrays.stream(oldPods).map(p -> new Unavailability.Started("uid-" + p, STARTED))
+        .toList());
+  }
+
   @Test
   void aReplacementInFlightCountsWhileTheCacheShowsNothingMissing() {
     // The evicted pod is gone from the cache, its replacement not there yet, and the owner's status not updated:
@@ -60,15 +73,31 @@ class UnavailabilityTest {
     Unavailability cache = Unavailability.of(List.of(pod("a", "rs", "Running", true), pod("b", "rs", "Running", true)),
         p -> Optional.of(new OwnerAvailability(3, 3)));
     assertThat(cache.with(Map.of(), 0)).isZero();
-    assertThat(cache.with(Map.of("rs", 1), 0)).isEqualTo(1);
-    assertThat(cache.with(Map.of("rs", 1, "other-rs", 2), 1)).as("owners with no pod cached, bare pods").isEqualTo(4);
+    assertThat(cache.with(replacing("rs", "c"), 0)).isEqualTo(1);
+    assertThat(cache.with(Map.of("rs", replacing("rs", "c").get("rs"), "other-rs", replacing("x", "d", "e").get("x")),
+        1)).as("owners with no pod cached, bare pods").isEqualTo(4);
   }
 
   @Test
   void aReplacementTheCacheAlreadyShowsCountsOnce() {
-    Unavailability cache = Unavailability.of(List.of(pod("new", "rs", "Running", false),
-        pod("b", "rs", "Running", true)), p -> Optional.of(new OwnerAvailability(2, 1)));
-    assertThat(cache.with(Map.of("rs", 1), 0)).isEqualTo(1);
+    // The old pod is gone; its replacement, made after the eviction, is not ready yet.
+    Unavailability cache = Unavailability.of(List.of(created(pod("new", "rs", "Running", false),
+        "2026-01-01T00:10:00Z"), pod("b", "rs", "Running", true)), p -> Optional.of(new OwnerAvailability(2, 1)));
+    assertThat(cache.with(replacing("rs", "old"), 0)).isEqualTo(1);
+  }
+
+  @Test
+  void anUnreadyPodThatIsNoReplacementAddsToTheReplacementsInFlight() {
+    // One pod has crashlooped for an hour; another is being replaced and the cache still shows it ready.
+    Unavailability cache = Unavailability.of(List.of(created(pod("crashing", "rs", "Running", false),
+        "2026-01-01T00:00:00Z"), pod("b", "rs", "Running", true), pod("c", "rs", "Running", true)),
+        p -> Optional.of(new OwnerAvailability(3, 2)));
+    assertThat(cache.with(replacing("rs", "b"), 0)).isEqualTo(2);
+    // The pod being replaced turning unready is the same pod, not one more.
+    Unavailability later = Unavailability.of(List.of(created(pod("crashing", "rs", "Running", false),
+        "2026-01-01T00:00:00Z"), created(pod("b", "rs", "Running", false), "2026-01-01T00:00:00Z"),
+        pod("c", "rs", "Running", true)), p -> Optional.of(new OwnerAvailability(3, 1)));
+    assertThat(later.with(replacing("rs", "b"), 0)).isEqualTo(2);
   }
 
   @Test
