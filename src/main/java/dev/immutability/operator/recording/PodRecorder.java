@@ -60,15 +60,18 @@ public final class PodRecorder {
     patchStatus(recorded, condition);
   }
 
-  /** On the version the metadata write left: nobody's write slips in between the two (a conflict retries). */
+  /**
+   * Without a precondition: the condition follows the findings just written even if someone wrote the pod in
+   * between. {@code written} is told the version the metadata write left as its base, so a write that slipped in
+   * between is never taken for one of ours.
+   */
   private void patchStatus(Pod recorded, Map<String, Object> condition) {
     String base = recorded.getMetadata().getResourceVersion();
     try {
       written.accept(base, client.pods().inNamespace(recorded.getMetadata().getNamespace())
           .withName(recorded.getMetadata().getName()).subresource("status")
-          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), PodRecords.toJson(Map.of(
-              "metadata", Map.of("resourceVersion", base),
-              "status", Map.of("conditions", List.of(condition))))));
+          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+              PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition))))));
     } catch (KubernetesClientException e) {
       // The findings just written can get the pod replaced before its condition is: nothing left to mark.
       if (e.getCode() != HTTP_NOT_FOUND) {

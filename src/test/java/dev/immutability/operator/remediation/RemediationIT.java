@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.time.Duration;
@@ -107,20 +106,10 @@ class RemediationIT extends OperatorTestBase {
     }
   }
 
-  /**
-   * What the admission webhook records when someone runs kubectl exec. The condition written after the findings
-   * conflicts when the operator acted on the findings in between (it evicted the pod): the session is recorded.
-   */
+  /** What the admission webhook records when someone runs kubectl exec. */
   private static void recordSession(Pod pod, String policy, Instant at) {
-    try {
-      new PodRecorder(client, (base, written) -> { }).recordFindings(pod, List.of(Finding.of(DriftReason.ExecSession,
-          "nginx", "alice ran [sh]", at).withPolicies(List.of(policy))), at);
-    } catch (KubernetesClientException e) {
-      Pod now = workloads.pod(pod.getMetadata().getName());
-      if (e.getCode() != 409 || (now != null && PodRecords.findings(now).isEmpty())) {
-        throw e;
-      }
-    }
+    new PodRecorder(client, (base, written) -> { }).recordFindings(pod, List.of(Finding.of(DriftReason.ExecSession,
+        "nginx", "alice ran [sh]", at).withPolicies(List.of(policy))), at);
   }
 
   @Test
