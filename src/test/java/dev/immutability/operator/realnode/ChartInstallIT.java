@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,9 +144,14 @@ class ChartInstallIT {
       return now.getSpec().getHolderIdentity().equals(first.getSpec().getHolderIdentity())
           && now.getSpec().getRenewTime().isAfter(first.getSpec().getRenewTime());
     });
-    assertThat(operatorPods().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(),
-        p -> p.getStatus().getContainerStatuses().get(0).getRestartCount()))).as("restarts").allSatisfy(
-            (pod, restarts) -> assertThat(restarts).isZero());
+    for (Pod pod : operatorPods()) {
+      ContainerStatus status = pod.getStatus().getContainerStatuses().get(0);
+      // A restart says why in the container's last state and its previous log.
+      assertThat(status.getRestartCount()).as("restarts of %s; last state %s; previous log:%n%s",
+          pod.getMetadata().getName(), status.getLastState(), status.getRestartCount() == 0 ? ""
+              : cluster.kubectl("-n", cluster.namespace(), "logs", pod.getMetadata().getName(), "--previous",
+                  "--tail=40").output()).isZero();
+    }
   }
 
   private static Lease lease() {
