@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,6 +33,8 @@ import java.util.stream.Collectors;
  * configurations come with the install and it writes only its CA into their caBundle.
  */
 final class WebhookRegistration {
+  private static final int HTTP_CONFLICT = 409;
+  private static final int CONFLICT_ATTEMPTS = 5;
   static final int TIMEOUT_SECONDS = 5;
 
   /** Entries with this suffix fail closed and cover only namespaces with an Enforce policy. */
@@ -135,14 +138,33 @@ final class WebhookRegistration {
 
   private void injectCaBundle(String caBundle) {
     String name = settings.configurationName();
-    client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name).edit(config -> {
-      config.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
-      return config;
-    });
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).edit(config -> {
-      config.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
-      return config;
-    });
+    retryingConflicts(() -> client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name)
+        .edit(config -> {
+          config.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
+          return config;
+        }));
+    retryingConflicts(() -> client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name)
+        .edit(config -> {
+          config.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
+          return config;
+        }));
+  }
+
+  /**
+   * Every replica writes the same bundle when it starts, often in the same moment: a conflict means another wrote
+   * first, and the edit is made again on what it left.
+   */
+  private static void retryingConflicts(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HTTP_CONFLICT || attempt == CONFLICT_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
   }
 
   private WebhookClientConfig clientConfig(String path, String caBundle) {
