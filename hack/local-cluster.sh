@@ -152,18 +152,24 @@ port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Ports are picked at random among free ones and kept in the state directory, so two checkouts never share one.
 pick_ports() {
-  local names=(ETCD_CLIENT ETCD_PEER APISERVER KWOK) name port
+  local name
   : > "$STATE_DIR/ports.env"
-  for name in "${names[@]}"; do
-    for _ in $(seq 1 50); do
-      # Below 32768, out of the kernel's ephemeral range, so no outgoing connection takes the port meanwhile.
-      port=$((20000 + RANDOM % 12000))
-      if port_is_free "$port" && ! grep -q "=$port\$" "$STATE_DIR/ports.env"; then break; fi
-      port=""
-    done
-    [[ -n "$port" ]] || die "no free port found for $name"
-    echo "${name}_PORT=$port" >> "$STATE_DIR/ports.env"
+  for name in ETCD_CLIENT ETCD_PEER APISERVER KWOK; do
+    add_free_port "$name"
   done
+}
+
+# Records NAME_PORT=<a free port no other name in ports.env has> in ports.env.
+add_free_port() {
+  local name=$1 port
+  for _ in $(seq 1 50); do
+    # Below 32768, out of the kernel's ephemeral range, so no outgoing connection takes the port meanwhile.
+    port=$((20000 + RANDOM % 12000))
+    if port_is_free "$port" && ! grep -q "=$port\$" "$STATE_DIR/ports.env"; then break; fi
+    port=""
+  done
+  [[ -n "$port" ]] || die "no free port found for $name"
+  echo "${name}_PORT=$port" >> "$STATE_DIR/ports.env"
 }
 
 generate_certs() {

@@ -118,16 +118,9 @@ YAML
 }
 
 pick_node_ports() {
-  local name port
+  local name
   for name in KUBELET KUBELET_HEALTHZ; do
-    grep -q "^${name}_PORT=" "$STATE_DIR/ports.env" && continue
-    for _ in $(seq 1 50); do
-      port=$((20000 + RANDOM % 12000))
-      if port_is_free "$port" && ! grep -q "=$port\$" "$STATE_DIR/ports.env"; then break; fi
-      port=""
-    done
-    [[ -n "$port" ]] || die "no free port found for $name"
-    echo "${name}_PORT=$port" >> "$STATE_DIR/ports.env"
+    grep -q "^${name}_PORT=" "$STATE_DIR/ports.env" || add_free_port "$name"
   done
   source "$STATE_DIR/ports.env"
 }

@@ -56,10 +56,6 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
     return new Unavailability(Map.copyOf(byOwner), withoutOwner);
   }
 
-  static int count(List<Pod> selected, Function<Pod, Optional<OwnerAvailability>> ownerAvailability) {
-    return of(selected, ownerAvailability).with(Map.of(), 0);
-  }
-
   /**
    * The pods out of service, given the replacements in flight. An owner with replacements not yet complete lacks
    * one pod for each, whatever the cache shows meanwhile (the old pod still ready, or already gone while the

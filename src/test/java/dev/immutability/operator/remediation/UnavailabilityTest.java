@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class UnavailabilityTest {
@@ -27,31 +28,36 @@ class UnavailabilityTest {
     return builder.build();
   }
 
+  /** Out of service with no replacement in flight. */
+  private static int count(List<Pod> pods, Function<Pod, Optional<OwnerAvailability>> ownerAvailability) {
+    return Unavailability.of(pods, ownerAvailability).with(Map.of(), 0);
+  }
+
   @Test
   void podsAnOwnerWantsAndLacksCountEvenWhenNoPodShowsIt() {
     List<Pod> pods = List.of(pod("a", "rs", "Running", true), pod("b", "rs", "Running", true));
     // The ReplicaSet wants 3 and has 2 available: the third pod was never created (quota, admission).
-    assertThat(Unavailability.count(pods, p -> Optional.of(new OwnerAvailability(3, 2)))).isEqualTo(1);
+    assertThat(count(pods, p -> Optional.of(new OwnerAvailability(3, 2)))).isEqualTo(1);
   }
 
   @Test
   void unreadyPodsCountWhenTheOwnerStatusHasNotCaughtUp() {
     List<Pod> pods = List.of(pod("a", "rs", "Running", false), pod("b", "rs", "Running", false),
         pod("c", "rs", "Running", true));
-    assertThat(Unavailability.count(pods, p -> Optional.of(new OwnerAvailability(3, 2)))).isEqualTo(2);
+    assertThat(count(pods, p -> Optional.of(new OwnerAvailability(3, 2)))).isEqualTo(2);
   }
 
   @Test
   void finishedPodsNeverCount() {
     List<Pod> pods = List.of(pod("failed", null, "Failed", false), pod("done", null, "Succeeded", false),
         pod("web", "rs", "Running", true));
-    assertThat(Unavailability.count(pods, p -> Optional.of(new OwnerAvailability(1, 1)))).isZero();
+    assertThat(count(pods, p -> Optional.of(new OwnerAvailability(1, 1)))).isZero();
   }
 
   @Test
   void aPodWithoutAKnownOwnerCountsWhenUnready() {
     List<Pod> pods = List.of(pod("bare", null, "Running", false), pod("other", "unknown", "Running", false));
-    assertThat(Unavailability.count(pods, p -> Optional.empty())).isEqualTo(2);
+    assertThat(count(pods, p -> Optional.empty())).isEqualTo(2);
   }
 
   private static final Instant STARTED = Instant.parse("2026-01-01T00:10:00.400Z");
