@@ -22,8 +22,8 @@ import java.util.Optional;
 /**
  * Strategy RolloutRestart: has the pod's Deployment, StatefulSet or DaemonSet roll its pods, as
  * {@code kubectl rollout restart} does, by writing the time into the pod template's
- * {@code kubectl.kubernetes.io/restartedAt} annotation. A pod created before that time is already being rolled,
- * so it waits instead of restarting the workload again; the state is in the template, so a restarted operator
+ * {@code kubectl.kubernetes.io/restartedAt} annotation. A pod made from an older template is already being
+ * rolled, so it waits instead of restarting the workload again; the state is in the template, so a restarted operator
  * does the same. The write carries the resourceVersion read, so two pods of one workload cannot both restart it.
  * The last restart of each workload is also kept here, so that its other pods wait without reading it again.
  */
@@ -92,42 +92,57 @@ final class RolloutRestarter {
       throw new IllegalStateException(workload + " no longer exists");
     }
     Object value = object.get("spec", "template", "metadata", "annotations", RESTARTED_AT);
-    Optional<Instant> restartedAt = Optional.empty();
+    return new Restarts(parse(value), object.getMetadata().getResourceVersion());
+  }
+
+  private static Object annotation(Map<String, String> annotations) {
+    return annotations == null ? null : annotations.get(RESTARTED_AT);
+  }
+
+  private static Optional<Instant> parse(Object value) {
     if (value instanceof String text) {
       try {
-        restartedAt = Optional.of(Instant.parse(text));
+        return Optional.of(Instant.parse(text));
       } catch (DateTimeParseException e) {
         // Someone wrote something else there; a restart of ours replaces it.
       }
     }
-    return new Restarts(restartedAt, object.getMetadata().getResourceVersion());
+    return Optional.empty();
   }
 
   /**
-   * Whether the workload's restart at {@code restartedAt} replaces the pod. A Deployment's pod is being rolled while
-   * its ReplicaSet is no longer the newest, and is not when its ReplicaSet was made by the restart; until the cache
-   * shows the new ReplicaSet, and for other workloads, a pod made before the restart is being rolled.
+   * Whether the workload's restart at {@code restartedAt} replaces the pod: a Deployment's pod while its ReplicaSet
+   * is no longer the newest; until the cache shows the new ReplicaSet, and for other workloads, a pod made from an
+   * older template up to the second of the restart.
    */
   boolean beingRolled(Pod pod, Instant restartedAt) {
-    if (view.isRollingOut(pod)) {
-      return true;
-    }
-    Optional<HasMetadata> replicaSet = ClusterView.controllerOf(pod).filter(o -> "ReplicaSet".equals(o.getKind()))
-        .flatMap(o -> view.owner(pod.getMetadata().getNamespace(), o));
-    if (replicaSet.isPresent() && !createdBefore(replicaSet.get(), restartedAt)) {
-      return false;
-    }
-    return createdBefore(pod, restartedAt);
+    return view.isRollingOut(pod) || madeBefore(pod, restartedAt);
   }
 
-  /** Creation times have seconds only: one made in the second of {@code time} does not count as before it. */
-  static boolean createdBefore(HasMetadata object, Instant time) {
-    return Instant.parse(object.getMetadata().getCreationTimestamp()).isBefore(time);
+  /**
+   * A pod carries its template's annotations, so one made by the restart says so; another one made in the second
+   * of the restart (creation times have seconds only) was made before it, from the older template.
+   */
+  static boolean madeBefore(Pod pod, Instant restartedAt) {
+    if (restartedAt.equals(parse(annotation(pod.getMetadata().getAnnotations())).orElse(null))) {
+      return false;
+    }
+    Instant created = Instant.parse(pod.getMetadata().getCreationTimestamp());
+    return !created.isAfter(restartedAt.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /**
+   * The time a restart writes: now, in whole seconds as kubectl writes it, and always after the previous restart, or
+   * a second restart in the same second would leave the template as it was and roll nothing.
+   */
+  static Instant nextRestart(Optional<Instant> previous, Instant now) {
+    Instant at = now.truncatedTo(ChronoUnit.SECONDS);
+    return previous.filter(p -> !at.isAfter(p)).map(p -> p.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)).orElse(at);
   }
 
   /** Writes the restart; a 409 Conflict means someone (another pod of the workload) wrote it first. */
   Instant restart(Workload workload, Restarts read, Instant now) {
-    Instant at = now.truncatedTo(ChronoUnit.SECONDS);
+    Instant at = nextRestart(read.restartedAt(), now);
     Map<String, Object> patch = Map.of("metadata", Map.of("resourceVersion", read.resourceVersion()),
         "spec", Map.of("template", Map.of("metadata", Map.of("annotations", Map.of(RESTARTED_AT, at.toString())))));
     resource(workload).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));

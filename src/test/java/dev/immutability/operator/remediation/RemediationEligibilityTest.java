@@ -6,6 +6,9 @@ import dev.immutability.operator.api.Remediation;
 import dev.immutability.operator.drift.TestPods;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Which pods are only reported, and when a rollout restart already covers a pod. */
@@ -37,11 +40,35 @@ class RemediationEligibilityTest {
   }
 
   @Test
-  void aPodCreatedBeforeTheLastRestartIsAlreadyBeingRolled() {
-    Pod pod = TestPods.running().editMetadata().withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
-    assertThat(RolloutRestarter.createdBefore(pod, Instant.parse("2026-01-01T00:00:05Z"))).isTrue();
-    assertThat(RolloutRestarter.createdBefore(pod, Instant.parse("2026-01-01T00:00:00Z")))
-        .as("created by that restart").isFalse();
+  void aPodMadeBeforeTheLastRestartIsAlreadyBeingRolled() {
+    Instant restart = Instant.parse("2026-01-01T00:00:05Z");
+    assertThat(RolloutRestarter.madeBefore(createdAt("2026-01-01T00:00:00Z", null), restart)).isTrue();
+    assertThat(RolloutRestarter.madeBefore(createdAt("2026-01-01T00:00:05Z", "2026-01-01T00:00:04Z"), restart))
+        .as("made in the second of the restart from the older template").isTrue();
+    assertThat(RolloutRestarter.madeBefore(createdAt("2026-01-01T00:00:05Z", "2026-01-01T00:00:05Z"), restart))
+        .as("made by that restart").isFalse();
+    assertThat(RolloutRestarter.madeBefore(createdAt("2026-01-01T00:00:06Z", null), restart))
+        .as("made after it").isFalse();
+  }
+
+  @Test
+  void aRestartInTheSecondOfThePreviousOneStillChangesTheTemplate() {
+    Instant now = Instant.parse("2026-01-01T00:00:05.700Z");
+    assertThat(RolloutRestarter.nextRestart(Optional.empty(), now)).isEqualTo("2026-01-01T00:00:05Z");
+    assertThat(RolloutRestarter.nextRestart(Optional.of(Instant.parse("2026-01-01T00:00:04Z")), now))
+        .isEqualTo("2026-01-01T00:00:05Z");
+    assertThat(RolloutRestarter.nextRestart(Optional.of(Instant.parse("2026-01-01T00:00:05Z")), now))
+        .isEqualTo("2026-01-01T00:00:06Z");
+    assertThat(RolloutRestarter.nextRestart(Optional.of(Instant.parse("2026-01-01T00:10:00Z")), now))
+        .as("a restart written by a clock ahead of ours").isEqualTo("2026-01-01T00:10:01Z");
+  }
+
+  private static Pod createdAt(String created, String restartedAt) {
+    Pod pod = TestPods.running().editMetadata().withCreationTimestamp(created).endMetadata().build();
+    if (restartedAt != null) {
+      pod.getMetadata().setAnnotations(new HashMap<>(Map.of(RolloutRestarter.RESTARTED_AT, restartedAt)));
+    }
+    return pod;
   }
 
   @Test
