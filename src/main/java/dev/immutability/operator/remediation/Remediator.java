@@ -421,7 +421,7 @@ public final class Remediator implements AutoCloseable {
     int matched = (int) selected.stream().filter(p -> !PodReadiness.hasFinished(p)).count();
     return new Snapshot(matched, Unavailability.of(selected,
         p -> ClusterView.controllerOf(p).flatMap(o -> view.owner(p.getMetadata().getNamespace(), o))
-            .flatMap(OwnerAvailability::of)), now);
+            .flatMap(OwnerAvailability::of), view::podsOfController), now);
   }
 
   private void release(String key, String uid) {

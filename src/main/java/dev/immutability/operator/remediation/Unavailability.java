@@ -15,22 +15,28 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * How many of a policy's pods are out of service: for each owner the pods it wants and does not have available
- * (a missing pod counts as much as an unready one), or its unready pods if more; for a pod without a known owner,
- * whether it is unready. Finished pods (Succeeded, Failed) never count: they are done, not unavailable.
+ * How many of a policy's pods are out of service. For an owner whose kind says how many pods it wants: the pods it
+ * wants and has not ready now, as the pod cache shows them (a missing pod counts as much as an unready one), or as
+ * its status says if that is more. For a pod without a known owner: whether it is unready. Finished pods (Succeeded,
+ * Failed) never count: they are done, not unavailable.
  *
  * @param byOwner per controller uid
  * @param withoutOwner unready pods no controller owns
  */
 record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
 
-  /** @param unready creation time of each unready pod, by uid */
-  record OwnerPods(int missing, Map<String, Instant> unready) {}
+  /**
+   * @param availability what the owner's status says; empty for kinds whose status does not say
+   * @param ready uids of the owner's pods ready now (all of them, selected by the policy or not)
+   * @param unready creation time of each unready pod, by uid
+   */
+  record OwnerPods(Optional<OwnerAvailability> availability, Set<String> ready, Map<String, Instant> unready) {}
 
   /** A replacement in flight: the uid of the pod it removes, and when. */
   record Started(String oldPod, Instant at) {}
 
-  static Unavailability of(List<Pod> selected, Function<Pod, Optional<OwnerAvailability>> ownerAvailability) {
+  static Unavailability of(List<Pod> selected, Function<Pod, Optional<OwnerAvailability>> ownerAvailability,
+      Function<String, List<Pod>> podsOfOwner) {
     Map<String, List<Pod>> podsByOwner = new LinkedHashMap<>();
     int withoutOwner = 0;
     for (Pod pod : selected) {
@@ -50,17 +56,19 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
       pods.stream().filter(p -> !PodReadiness.isReady(p)).forEach(p -> unready.put(p.getMetadata().getUid(),
           p.getMetadata().getCreationTimestamp() == null ? Instant.EPOCH
               : Instant.parse(p.getMetadata().getCreationTimestamp())));
-      int missing = ownerAvailability.apply(pods.get(0)).map(OwnerAvailability::missing).orElse(0);
-      byOwner.put(owner, new OwnerPods(missing, unready));
+      Set<String> ready = new HashSet<>();
+      podsOfOwner.apply(owner).stream().filter(PodReadiness::isReady).forEach(p -> ready.add(p.getMetadata().getUid()));
+      byOwner.put(owner, new OwnerPods(ownerAvailability.apply(pods.get(0)), ready, unready));
     });
     return new Unavailability(Map.copyOf(byOwner), withoutOwner);
   }
 
   /**
-   * The pods out of service, given the replacements in flight. An owner with replacements not yet complete lacks
-   * one pod for each, whatever the cache shows meanwhile (the old pod still ready, or already gone while the
-   * owner's status still counts it), plus every unready pod that is neither a pod being replaced nor one made since
-   * (a replacement); or the pods its status says are missing, if more.
+   * The pods out of service, given the replacements in flight. An owner whose kind says how many pods it wants lacks
+   * the pods not ready now, plus one for each replacement whose old pod the cache still shows ready (the eviction is
+   * not seen yet): each replacement frees its slot as soon as a pod is ready in its place. For other owners a
+   * replacement not complete lacks one pod, whatever the cache shows meanwhile, plus every unready pod that is neither
+   * a pod being replaced nor one made since (a replacement).
    *
    * @param inFlight incomplete replacements per controller uid
    * @param bareInFlight incomplete recreations of pods no controller owns
@@ -70,21 +78,28 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
     owners.addAll(inFlight.keySet());
     int total = withoutOwner + bareInFlight;
     for (String owner : owners) {
-      OwnerPods pods = byOwner.getOrDefault(owner, new OwnerPods(0, Map.of()));
+      OwnerPods pods = byOwner.getOrDefault(owner, new OwnerPods(Optional.empty(), Set.of(), Map.of()));
       List<Started> started = inFlight.getOrDefault(owner, List.of());
-      if (started.isEmpty()) {
-        total += Math.max(pods.missing(), pods.unready().size());
-        continue;
+      if (pods.availability().isPresent()) {
+        OwnerAvailability status = pods.availability().get();
+        int notReady = Math.max(status.missing(), status.wanted() - pods.ready().size());
+        total += Math.max(0, notReady) + (int) started.stream().filter(s -> pods.ready().contains(s.oldPod())).count();
+      } else if (started.isEmpty()) {
+        total += pods.unready().size();
+      } else {
+        total += started.size() + otherUnready(pods, started);
       }
-      Set<String> beingReplaced = new HashSet<>();
-      started.forEach(s -> beingReplaced.add(s.oldPod()));
-      // Creation times have seconds only: a pod made in the second the first replacement started counts as new.
-      Instant since = started.stream().map(Started::at).min(Instant::compareTo).orElseThrow()
-          .truncatedTo(ChronoUnit.SECONDS);
-      long otherUnready = pods.unready().entrySet().stream()
-          .filter(e -> !beingReplaced.contains(e.getKey()) && e.getValue().isBefore(since)).count();
-      total += Math.max(pods.missing(), started.size() + (int) otherUnready);
     }
     return total;
+  }
+
+  private static int otherUnready(OwnerPods pods, List<Started> started) {
+    Set<String> beingReplaced = new HashSet<>();
+    started.forEach(s -> beingReplaced.add(s.oldPod()));
+    // Creation times have seconds only: a pod made in the second the first replacement started counts as new.
+    Instant since = started.stream().map(Started::at).min(Instant::compareTo).orElseThrow()
+        .truncatedTo(ChronoUnit.SECONDS);
+    return (int) pods.unready().entrySet().stream()
+        .filter(e -> !beingReplaced.contains(e.getKey()) && e.getValue().isBefore(since)).count();
   }
 }

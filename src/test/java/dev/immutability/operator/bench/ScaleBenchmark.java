@@ -249,6 +249,7 @@ public final class ScaleBenchmark {
             () -> baselined(namespace, "healed") == ROLLOUT_REPLICAS
             && baselined(namespace, "reference") == ROLLOUT_REPLICAS);
         Set<String> oldReference = uids(namespace, "reference");
+        Map<String, Double> requestsBefore = apiRequests();
         long start = System.nanoTime();
         LocalCluster.Result restart = LocalCluster.exec(List.of(LocalCluster.binary("kubectl").toString(),
             "--kubeconfig=" + System.getProperty("bench.kubeconfig"), "-n", namespace, "rollout", "restart",
@@ -257,13 +258,22 @@ public final class ScaleBenchmark {
           throw new IllegalStateException(restart.output());
         }
         reference.add(replacementTimes(namespace, "reference", oldReference, start));
+        String referenceRequests = requestsSince(requestsBefore);
+        // The healed rollout starts once the operator has finished with the reference's new pods.
+        awaitCondition("reference pods with baselines", Duration.ofMinutes(5), Duration.ofMillis(100),
+            () -> baselined(namespace, "reference") == ROLLOUT_REPLICAS);
         Set<String> oldHealed = uids(namespace, "healed");
+        requestsBefore = apiRequests();
         start = System.nanoTime();
         client.configMaps().inNamespace(namespace).withName("healed-config").edit(cm -> {
           cm.getData().put("setting", "2");
           return cm;
         });
         healed.add(replacementTimes(namespace, "healed", oldHealed, start));
+        if (round == 0) {
+          line("API requests during the rollouts of round 0, %s: healed: %s; kubectl rollout restart: %s", strategy,
+              requestsSince(requestsBefore), referenceRequests);
+        }
         client.namespaces().withName(namespace).delete();
       }
       line("ConfigMap change under %d replicas, 25%% budget, %s: first old pod replaced %.2f s, all %.1f s; "
@@ -278,7 +288,7 @@ public final class ScaleBenchmark {
     double first = -1;
     Duration limit = Duration.ofMinutes(10);
     while (seconds(start) < limit.toSeconds()) {
-      List<Pod> pods = client.pods().inNamespace(namespace).withLabel("app", app).list().getItems();
+      List<Pod> pods = podsOf(namespace, app);
       boolean oldGoing = pods.stream().anyMatch(p -> old.contains(p.getMetadata().getUid())
           && p.getMetadata().getDeletionTimestamp() != null) || pods.stream().filter(p -> old.contains(
               p.getMetadata().getUid())).count() < old.size();
@@ -290,7 +300,7 @@ public final class ScaleBenchmark {
       if (done) {
         return new double[] {first, seconds(start)};
       }
-      Thread.sleep(20);
+      Thread.sleep(5);
     }
     throw new IllegalStateException(app + " in " + namespace + " was not replaced within " + limit);
   }
@@ -345,13 +355,46 @@ public final class ScaleBenchmark {
   }
 
   private long baselined(String namespace, String app) {
-    return client.pods().inNamespace(namespace).withLabel("app", app).list().getItems().stream()
-        .filter(ScaleBenchmark::isReady).filter(p -> PodRecords.baseline(p).isPresent()).count();
+    return podsOf(namespace, app).stream().filter(ScaleBenchmark::isReady)
+        .filter(p -> PodRecords.baseline(p).isPresent()).count();
   }
 
   private Set<String> uids(String namespace, String app) {
-    return client.pods().inNamespace(namespace).withLabel("app", app).list().getItems().stream()
-        .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+    return podsOf(namespace, app).stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+  }
+
+  /** From the watch: polled every few milliseconds, a list would load the API server the rollouts share. */
+  private List<Pod> podsOf(String namespace, String app) {
+    return benchPods.getStore().list().stream().filter(p -> namespace.equals(p.getMetadata().getNamespace())
+        && app.equals(p.getMetadata().getLabels().get("app"))).toList();
+  }
+
+  /** The API server's requests so far, by verb and resource (every client's). */
+  private Map<String, Double> apiRequests() {
+    Map<String, Double> counts = new HashMap<>();
+    Matcher line = Pattern.compile("^apiserver_request_total\\{(.*)} (\\S+)$", Pattern.MULTILINE)
+        .matcher(client.raw("/metrics"));
+    while (line.find()) {
+      Map<String, String> labels = new HashMap<>();
+      Matcher label = Pattern.compile("(\\w+)=\"([^\"]*)\"").matcher(line.group(1));
+      while (label.find()) {
+        labels.put(label.group(1), label.group(2));
+      }
+      String subresource = labels.getOrDefault("subresource", "");
+      String key = labels.get("verb") + " " + labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource);
+      counts.merge(key, Double.parseDouble(line.group(2)), Double::sum);
+    }
+    return counts;
+  }
+
+  /** The requests made since {@code before}, the most frequent first. */
+  private String requestsSince(Map<String, Double> before) {
+    Map<String, Double> after = apiRequests();
+    return after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() >= 1 && !e.getKey().startsWith("WATCH"))
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+        .map(e -> String.format("%s %.0f", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
   }
 
   private boolean hasFinding(String namespace, String pod) {

@@ -3,6 +3,7 @@ package dev.immutability.operator.remediation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.immutability.operator.drift.TestPods;
+import dev.immutability.operator.observe.ClusterView;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
@@ -28,9 +29,15 @@ class UnavailabilityTest {
     return builder.build();
   }
 
+  /** The cache shows the pods given and no others. */
+  private static Unavailability of(List<Pod> pods, Function<Pod, Optional<OwnerAvailability>> ownerAvailability) {
+    return Unavailability.of(pods, ownerAvailability, owner -> pods.stream()
+        .filter(p -> ClusterView.controllerOf(p).filter(o -> o.getUid().equals(owner)).isPresent()).toList());
+  }
+
   /** Out of service with no replacement in flight. */
   private static int count(List<Pod> pods, Function<Pod, Optional<OwnerAvailability>> ownerAvailability) {
-    return Unavailability.of(pods, ownerAvailability).with(Map.of(), 0);
+    return of(pods, ownerAvailability).with(Map.of(), 0);
   }
 
   @Test
@@ -73,12 +80,20 @@ class UnavailabilityTest {
   }
 
   @Test
-  void aReplacementInFlightCountsWhileTheCacheShowsNothingMissing() {
-    // The evicted pod is gone from the cache, its replacement not there yet, and the owner's status not updated:
-    // every pod the cache shows is ready and the owner says all are available.
-    Unavailability cache = Unavailability.of(List.of(pod("a", "rs", "Running", true), pod("b", "rs", "Running", true)),
-        p -> Optional.of(new OwnerAvailability(3, 3)));
+  void aReplacementInFlightCountsWhileTheCacheStillShowsItsPodReady() {
+    // Evicted, but neither the cache nor the owner's status has seen it yet.
+    Unavailability cache = of(List.of(pod("a", "rs", "Running", true), pod("b", "rs", "Running", true),
+        pod("c", "rs", "Running", true)), p -> Optional.of(new OwnerAvailability(3, 3)));
     assertThat(cache.with(Map.of(), 0)).isZero();
+    assertThat(cache.with(replacing("rs", "c"), 0)).isEqualTo(1);
+  }
+
+  @Test
+  void aPodGoneFromTheCacheCountsWhileTheOwnerStatusStillCountsIt() {
+    // The evicted pod is gone from the cache, its replacement not there yet, and the owner's status not updated.
+    Unavailability cache = of(List.of(pod("a", "rs", "Running", true), pod("b", "rs", "Running", true)),
+        p -> Optional.of(new OwnerAvailability(3, 3)));
+    assertThat(cache.with(Map.of(), 0)).isEqualTo(1);
     assertThat(cache.with(replacing("rs", "c"), 0)).isEqualTo(1);
     assertThat(cache.with(Map.of("rs", replacing("rs", "c").get("rs"), "other-rs", replacing("x", "d", "e").get("x")),
         1)).as("owners with no pod cached, bare pods").isEqualTo(4);
@@ -87,7 +102,7 @@ class UnavailabilityTest {
   @Test
   void aReplacementTheCacheAlreadyShowsCountsOnce() {
     // The old pod is gone; its replacement, made after the eviction, is not ready yet.
-    Unavailability cache = Unavailability.of(List.of(created(pod("new", "rs", "Running", false),
+    Unavailability cache = of(List.of(created(pod("new", "rs", "Running", false),
         "2026-01-01T00:10:00Z"), pod("b", "rs", "Running", true)), p -> Optional.of(new OwnerAvailability(2, 1)));
     assertThat(cache.with(replacing("rs", "old"), 0)).isEqualTo(1);
   }
@@ -95,15 +110,38 @@ class UnavailabilityTest {
   @Test
   void anUnreadyPodThatIsNoReplacementAddsToTheReplacementsInFlight() {
     // One pod has crashlooped for an hour; another is being replaced and the cache still shows it ready.
-    Unavailability cache = Unavailability.of(List.of(created(pod("crashing", "rs", "Running", false),
+    Unavailability cache = of(List.of(created(pod("crashing", "rs", "Running", false),
         "2026-01-01T00:00:00Z"), pod("b", "rs", "Running", true), pod("c", "rs", "Running", true)),
         p -> Optional.of(new OwnerAvailability(3, 2)));
     assertThat(cache.with(replacing("rs", "b"), 0)).isEqualTo(2);
     // The pod being replaced turning unready is the same pod, not one more.
-    Unavailability later = Unavailability.of(List.of(created(pod("crashing", "rs", "Running", false),
+    Unavailability later = of(List.of(created(pod("crashing", "rs", "Running", false),
         "2026-01-01T00:00:00Z"), created(pod("b", "rs", "Running", false), "2026-01-01T00:00:00Z"),
         pod("c", "rs", "Running", true)), p -> Optional.of(new OwnerAvailability(3, 1)));
     assertThat(later.with(replacing("rs", "b"), 0)).isEqualTo(2);
+  }
+
+  @Test
+  void eachReplacementFreesItsSlotOnceAPodIsReadyInItsPlace() {
+    // Two of four pods evicted; one replacement is ready, the other not made yet; the owner has not recovered.
+    Unavailability cache = of(List.of(created(pod("new", "rs", "Running", true), "2026-01-01T00:10:01Z"),
+        pod("c", "rs", "Running", true), pod("d", "rs", "Running", true)),
+        p -> Optional.of(new OwnerAvailability(4, 3)));
+    assertThat(cache.with(replacing("rs", "a", "b"), 0)).isEqualTo(1);
+    // Until the owner's status has seen the ready pod, it says what is missing.
+    Unavailability statusBehind = of(List.of(created(pod("new", "rs", "Running", true), "2026-01-01T00:10:01Z"),
+        pod("c", "rs", "Running", true), pod("d", "rs", "Running", true)),
+        p -> Optional.of(new OwnerAvailability(4, 2)));
+    assertThat(statusBehind.with(replacing("rs", "a", "b"), 0)).isEqualTo(2);
+  }
+
+  @Test
+  void theOwnersPodsThePolicyDoesNotSelectCount() {
+    List<Pod> selected = List.of(pod("a", "rs", "Running", true));
+    List<Pod> all = List.of(pod("a", "rs", "Running", true), pod("unselected", "rs", "Running", false));
+    Unavailability cache = Unavailability.of(selected, p -> Optional.of(new OwnerAvailability(2, 1)), owner -> all);
+    assertThat(cache.with(Map.of(), 0)).isEqualTo(1);
+    assertThat(cache.with(replacing("rs", "a"), 0)).as("and the one being replaced, still shown ready").isEqualTo(2);
   }
 
   @Test
