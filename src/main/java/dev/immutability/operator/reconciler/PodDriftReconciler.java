@@ -66,6 +66,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "pod-drift", generationAwareEventProcessing = false)
 public class PodDriftReconciler implements Reconciler<Pod> {
   static final int HTTP_CONFLICT = 409;
+  static final int HTTP_NOT_FOUND = 404;
   static final Duration CONFLICT_RETRY = Duration.ofMillis(500);
   /** ConfigMaps and Secrets per page of the informers' lists: at most ~1 MiB each, so a page stays a few tens of MiB. */
   static final long CONFIG_LIST_PAGE = 20;
@@ -183,6 +184,10 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     try {
       return evaluate(pod);
     } catch (KubernetesClientException e) {
+      if (e.getCode() == HTTP_NOT_FOUND) {
+        // Deleted since our cache saw it (evicted, rolled out): its delete event ends its evaluation.
+        return UpdateControl.noUpdate();
+      }
       if (e.getCode() != HTTP_CONFLICT) {
         throw e;
       }

@@ -69,7 +69,7 @@ public final class PodRecorder {
     String base = recorded.getMetadata().getResourceVersion();
     try {
       written.accept(base, client.pods().inNamespace(recorded.getMetadata().getNamespace())
-          .withName(recorded.getMetadata().getName()).subresource("status")
+          .resource(recorded).subresource("status")
           .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
               PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition))))));
     } catch (KubernetesClientException e) {
@@ -96,7 +96,8 @@ public final class PodRecorder {
     String base = pod.getMetadata().getResourceVersion();
     Map<String, Object> withVersion = new HashMap<>(metadata);
     withVersion.put("resourceVersion", base);
-    Pod result = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+    // Patched through the pod in hand: by name, the client would GET the pod first.
+    Pod result = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod)
         .patch(PatchContext.of(PatchType.JSON_MERGE), PodRecords.toJson(Map.of("metadata", withVersion)));
     written.accept(base, result);
     return result;

@@ -3,6 +3,7 @@ package dev.immutability.operator.remediation;
 import dev.immutability.operator.observe.ClusterView;
 import dev.immutability.operator.runtime.BoundedMaps;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -87,7 +88,8 @@ final class RolloutRestarter {
   }
 
   Restarts read(Workload workload) {
-    GenericKubernetesResource object = resource(workload).get();
+    GenericKubernetesResource object = client.genericKubernetesResources("apps/v1", workload.kind())
+        .inNamespace(workload.namespace()).withName(workload.name()).get();
     if (object == null) {
       throw new IllegalStateException(workload + " no longer exists");
     }
@@ -145,14 +147,15 @@ final class RolloutRestarter {
     Instant at = nextRestart(read.restartedAt(), now);
     Map<String, Object> patch = Map.of("metadata", Map.of("resourceVersion", read.resourceVersion()),
         "spec", Map.of("template", Map.of("metadata", Map.of("annotations", Map.of(RESTARTED_AT, at.toString())))));
-    resource(workload).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+    // Through an object in hand: by name alone, the client would GET the workload again first.
+    GenericKubernetesResource target = new GenericKubernetesResourceBuilder().withApiVersion("apps/v1")
+        .withKind(workload.kind()).withNewMetadata().withNamespace(workload.namespace()).withName(workload.name())
+        .endMetadata().build();
+    client.genericKubernetesResources("apps/v1", workload.kind()).inNamespace(workload.namespace()).resource(target)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
     return at;
   }
 
-  private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> resource(Workload workload) {
-    return client.genericKubernetesResources("apps/v1", workload.kind()).inNamespace(workload.namespace())
-        .withName(workload.name());
-  }
 
   private static boolean onDelete(HasMetadata owner) {
     return owner instanceof StatefulSet sts && sts.getSpec().getUpdateStrategy() != null

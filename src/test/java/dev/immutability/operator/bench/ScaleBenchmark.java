@@ -275,6 +275,9 @@ public final class ScaleBenchmark {
               requestsSince(requestsBefore), referenceRequests);
         }
         client.namespaces().withName(namespace).delete();
+        // The next round starts on a quiet API server, not beside this namespace's deletion.
+        awaitCondition("namespace " + namespace + " deleted", Duration.ofMinutes(5), Duration.ofMillis(200),
+            () -> client.namespaces().withName(namespace).get() == null);
       }
       line("ConfigMap change under %d replicas, 25%% budget, %s: first old pod replaced %.2f s, all %.1f s; "
           + "kubectl rollout restart: first %.2f s, all %.1f s (ratio of all: %.2f; medians of %d rounds)",

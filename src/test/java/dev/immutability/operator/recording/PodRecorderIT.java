@@ -1,0 +1,68 @@
+package dev.immutability.operator.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.immutability.operator.drift.Baseline;
+import dev.immutability.operator.drift.DriftReason;
+import dev.immutability.operator.drift.Finding;
+import dev.immutability.operator.testing.ClusterExtension;
+import dev.immutability.operator.testing.TestCluster;
+import dev.immutability.operator.testing.Workloads;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What a record costs the API server: at 10,000 pods each request counts. A record is written from the pod in the
+ * operator's cache, so it is a PATCH alone, never a GET before it.
+ */
+@ExtendWith(ClusterExtension.class)
+class PodRecorderIT {
+
+  @Test
+  void aBaselineIsOneRequestAndFindingsTwo(TestCluster cluster) throws IOException {
+    cluster.client().pods().inNamespace(cluster.namespace()).resource(new PodBuilder().withNewMetadata()
+        .withName("recorded").endMetadata().withSpec(Workloads.nginx().build()).build()).create();
+    // Once the node has made it ready, nobody but the recorder writes the pod.
+    Pod pod = await().atMost(Workloads.TIMEOUT).until(
+        () -> cluster.client().pods().inNamespace(cluster.namespace()).withName("recorded").get(), Workloads::isReady);
+    List<String> requests = new CopyOnWriteArrayList<>();
+    try (KubernetesClient counted = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig())))
+        .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor("count", new Interceptor() {
+          @Override
+          public void before(BasicBuilder request, HttpRequest sent, RequestTags tags) {
+            requests.add(sent.method() + " " + sent.uri().getPath());
+          }
+        })).build()) {
+      PodRecorder recorder = new PodRecorder(counted, (base, written) -> { });
+      String path = "/api/v1/namespaces/" + cluster.namespace() + "/pods/recorded";
+
+      recorder.recordBaseline(pod, new Baseline(Map.of("nginx", "nginx:1.27"), Map.of(), Map.of(), Instant.now()));
+      assertThat(requests).containsExactly("PATCH " + path);
+
+      requests.clear();
+      Pod baselined = cluster.client().pods().inNamespace(cluster.namespace()).withName("recorded").get();
+      recorder.recordFindings(baselined, List.of(Finding.of(DriftReason.ImageChanged, "nginx", "edited",
+          Instant.now())), Instant.now());
+      assertThat(requests).containsExactly("PATCH " + path, "PATCH " + path + "/status");
+    }
+    Pod recorded = cluster.client().pods().inNamespace(cluster.namespace()).withName("recorded").get();
+    assertThat(PodRecords.isDrifted(recorded)).isTrue();
+    assertThat(PodRecords.baseline(recorded)).isPresent();
+  }
+}
