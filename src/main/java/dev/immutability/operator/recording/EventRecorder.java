@@ -5,12 +5,19 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,24 +29,31 @@ import org.slf4j.LoggerFactory;
  * the background, as client-go's recorder does: a burst of findings (a ConfigMap under a hundred pods) must not
  * hold the evictions and records behind a hundred Event writes. Two bounded lanes: the bulk of one change
  * (DriftDetected, PodReplaced and the like) and everything else (sessions, tampering, refusals, timeouts), so a
- * flood of the first never pushes out the second. What overflows is dropped, counted and logged.
+ * flood of the first never pushes out the second. What overflows is dropped, counted and logged. Past ten of one
+ * reason on one object, bulk Events are combined into one whose count grows (see {@link SimilarEvents}).
  */
 public final class EventRecorder implements AutoCloseable {
   public static final String COMPONENT = "immutability-operator";
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
+  private static final int HTTP_NOT_FOUND = 404;
   static final int CAPACITY = 2000;
   private static final int SENDERS = 4;
   /** Reasons one change can emit for each of thousands of pods. */
   private static final Set<String> BULK = Set.of("DriftDetected", "PodReplaced", "RolloutRestarted", "NotReplaced",
       "WouldReplace");
   private static final Duration DRAIN_ON_CLOSE = Duration.ofSeconds(2);
+  /** How long Events folded into a combined one wait for others before it is written. */
+  static final Duration FLUSH_DELAY = Duration.ofSeconds(1);
 
   private final KubernetesClient client;
   private final String instance;
   private final OperatorMetrics metrics;
   private final ThreadPoolExecutor bulk = lane("event-sender");
   private final ThreadPoolExecutor notices = lane("notice-sender");
+  private final SimilarEvents similar = new SimilarEvents();
+  private final ScheduledExecutorService flushes =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("event-flushes"));
 
   public EventRecorder(KubernetesClient client, String instance, OperatorMetrics metrics) {
     this.client = client;
@@ -72,12 +86,72 @@ public final class EventRecorder implements AutoCloseable {
             .withKind(object.getKind()).withName(object.getMetadata().getName())
             .withNamespace(object.getMetadata().getNamespace()).withUid(object.getMetadata().getUid()).build())
         .withType(type).withReason(reason)
-        .withMessage(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message)
+        .withMessage(truncated(message))
         .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT).withReportingInstance(instance)
         .build();
-    (BULK.contains(reason) ? bulk : notices).execute(() -> send(event));
+    if (!BULK.contains(reason)) {
+      notices.execute(() -> send(event));
+      return;
+    }
+    switch (similar.offer(event, Instant.now())) {
+      case SEND -> bulk.execute(() -> send(event));
+      case FOLD_AND_FLUSH -> flushSoon(SimilarEvents.Key.of(event));
+      case FOLD -> { }
+    }
+  }
+
+  private static String truncated(String message) {
+    return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+  }
+
+  private void flushSoon(SimilarEvents.Key key) {
+    try {
+      flushes.schedule(() -> bulk.execute(() -> flush(key)), FLUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closing: close() flushes what is pending.
+    }
+  }
+
+  private void flush(SimilarEvents.Key key) {
+    similar.take(key).ifPresent(flush -> {
+      if (similar.written(key, write(flush))) {
+        flushSoon(key);
+      }
+    });
+  }
+
+  /** Creates or updates the combined Event; returns its name, or null if it is to be created anew next time. */
+  private String write(SimilarEvents.Flush flush) {
+    Event latest = flush.latest();
+    String namespace = latest.getMetadata().getNamespace();
+    String message = truncated(SimilarEvents.COMBINED_PREFIX + latest.getMessage());
+    String now = Instant.now().toString();
+    try {
+      if (flush.name() != null) {
+        try {
+          Event named = new EventBuilder().withNewMetadata().withName(flush.name()).withNamespace(namespace)
+              .endMetadata().build();
+          // Through the Event in hand: by name alone, the client would GET it first.
+          client.v1().events().inNamespace(namespace).resource(named).patch(PatchContext.of(PatchType.JSON_MERGE),
+              Serialization.asJson(Map.of("count", flush.count(), "message", message, "lastTimestamp", now)));
+          return flush.name();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HTTP_NOT_FOUND) {
+            throw e;
+          }
+          // Expired (Events live an hour): created anew below.
+        }
+      }
+      return client.v1().events().inNamespace(namespace).resource(new EventBuilder(latest).withMessage(message)
+          .withCount(flush.count()).withLastTimestamp(now).build()).create().getMetadata().getName();
+    } catch (KubernetesClientException e) {
+      metrics.eventDropped();
+      log.warn("could not write the combined {} Events on {}/{}: {}", latest.getReason(),
+          latest.getInvolvedObject().getKind(), latest.getInvolvedObject().getName(), e.getMessage());
+      return flush.name();
+    }
   }
 
   private void send(Event event) {
@@ -94,6 +168,8 @@ public final class EventRecorder implements AutoCloseable {
   /** Sends what is queued for a moment, then drops the rest. */
   @Override
   public void close() {
+    flushes.shutdownNow();
+    similar.pending().forEach(key -> bulk.execute(() -> flush(key)));
     bulk.shutdown();
     notices.shutdown();
     try {

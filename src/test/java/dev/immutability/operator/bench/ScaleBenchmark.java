@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -273,6 +274,9 @@ public final class ScaleBenchmark {
         if (round == 0) {
           line("API requests during the rollouts of round 0, %s: healed: %s; kubectl rollout restart: %s", strategy,
               requestsSince(requestsBefore), referenceRequests);
+          line("Events of round 0, %s, by reason: %s", strategy, client.v1().events().inNamespace(namespace).list()
+              .getItems().stream().collect(Collectors.groupingBy(e -> e.getReason() + " on "
+                  + e.getInvolvedObject().getKind(), TreeMap::new, Collectors.counting())));
         }
         client.namespaces().withName(namespace).delete();
         // The next round starts on a quiet API server, not beside this namespace's deletion.

@@ -10,6 +10,7 @@ import dev.immutability.operator.recording.PodRecords;
 import dev.immutability.operator.testing.OperatorTestBase;
 import dev.immutability.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -160,5 +162,30 @@ class EventCostIT extends OperatorTestBase {
         .isLessThanOrEqualTo(5L);
     assertThat(imageSpent).as("evaluations for an image edited on 1 of %d pods of one policy", CROWD + 1)
         .isLessThanOrEqualTo(5L);
+  }
+
+  /**
+   * One change drifting many pods of a policy: past ten, the policy's DriftDetected Events are combined into one
+   * whose count grows, as client-go's recorder does, instead of an Event write per pod.
+   */
+  @Test
+  void aChangeDriftingManyPodsLeavesThePolicyTenEventsAndOneCombined() {
+    int pods = 15;
+    createConfigMap("flock-config");
+    workloads.policy("flock", "flock", Mode.Audit, spec -> {});
+    workloads.deployment("flock", pods, Workloads.nginx().editContainer(0).addNewEnvFrom().withNewConfigMapRef()
+        .withName("flock-config").endConfigMapRef().endEnvFrom().endContainer().build());
+    workloads.awaitBaselines("flock", pods);
+
+    changeConfigMap("flock-config");
+
+    await("every drift counted in the policy's Events").atMost(Workloads.TIMEOUT).until(() -> workloads
+        .eventsFor("ImmutabilityPolicy", "flock").stream().filter(e -> "DriftDetected".equals(e.getReason()))
+        .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum() == pods);
+    List<Event> drift = workloads.eventsFor("ImmutabilityPolicy", "flock").stream()
+        .filter(e -> "DriftDetected".equals(e.getReason())).toList();
+    assertThat(drift).hasSize(11);
+    assertThat(drift).filteredOn(e -> e.getMessage().startsWith("(combined from similar events): pod flock-"))
+        .singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(pods - 10));
   }
 }
