@@ -4,6 +4,7 @@ import dev.immutability.operator.api.ImmutabilityException;
 import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.api.Mode;
 import dev.immutability.operator.drift.Baseline;
+import dev.immutability.operator.drift.Baselines;
 import dev.immutability.operator.drift.ConfigDigests;
 import dev.immutability.operator.drift.ConfigRef;
 import dev.immutability.operator.drift.ConfigRefs;
@@ -221,6 +222,27 @@ public final class ClusterView implements ReportedCluster {
 
   public Optional<Pod> pod(String namespace, String name) {
     return pods == null ? Optional.empty() : pods.get(new ResourceID(name, namespace));
+  }
+
+  /** Reads, once, what the pod's evaluation needs: see {@link PodObservation}. */
+  public PodObservation observe(Pod pod, Instant now) {
+    List<ImmutabilityPolicy> governing = policiesSelecting(pod);
+    if (governing.isEmpty()) {
+      return PodObservation.ungoverned(pod);
+    }
+    Map<String, String> configHashes = configHashes(pod);
+    // A pod seen for the first time is checked at once against what its owner declares.
+    Optional<Baseline> captured = PodRecords.baseline(pod).isPresent() ? Optional.empty()
+        : Baselines.capture(pod, configHashes, now).map(b -> b.selectedBy(governing.stream().collect(
+            Collectors.toMap(p -> p.getMetadata().getName(),
+                p -> Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L)))));
+    String namespace = pod.getMetadata().getNamespace();
+    Map<ConfigRef, Map<String, String>> labels = new HashMap<>();
+    for (ConfigRef ref : ConfigRefs.of(pod)) {
+      configLabels(namespace, ref).ifPresent(l -> labels.put(ref, l));
+    }
+    return new PodObservation(pod, governing, captured, declaredState(pod, configHashes, captured), labels,
+        exceptionsFor(namespace, pod.getMetadata().getLabels()), latestWrite(pod));
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.immutability.operator.drift.PolicySelection;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.observe.CacheTransforms;
 import dev.immutability.operator.observe.ClusterView;
+import dev.immutability.operator.observe.PodObservation;
 import dev.immutability.operator.observe.OwnerDeclarations;
 import dev.immutability.operator.recording.EventFindingMemory;
 import dev.immutability.operator.recording.EventRecorder;
@@ -201,7 +202,10 @@ public class PodDriftReconciler implements Reconciler<Pod> {
       reports.forget(pod);
       return UpdateControl.noUpdate();
     }
-    List<ImmutabilityPolicy> policies = view.policiesSelecting(pod);
+    Instant now = clock.instant();
+    // The one read of the caches: everything below works from this observation.
+    PodObservation seen = view.observe(pod, now);
+    List<ImmutabilityPolicy> policies = seen.policies();
     if (policies.isEmpty()) {
       // No policy selects the pod any more (deleted, or its selector changed): nothing of ours stays on it.
       if (PodRecords.hasRecords(pod)) {
@@ -211,23 +215,8 @@ public class PodDriftReconciler implements Reconciler<Pod> {
       reports.forget(pod);
       return UpdateControl.noUpdate();
     }
-    Instant now = clock.instant();
-    Map<String, String> configHashes = view.configHashes(pod);
-    // A pod seen for the first time is checked at once against what its owner declares (an image edited in place,
-    // a debug container), and its baseline is written with its findings, in one write.
-    Optional<Baseline> captured = PodRecords.baseline(pod).isPresent() ? Optional.empty()
-        : Baselines.capture(pod, configHashes, now).map(b -> b.selectedBy(policies.stream().collect(
-            Collectors.toMap(p -> p.getMetadata().getName(),
-                p -> Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L)))));
-    DeclaredState declared = view.declaredState(pod, configHashes, captured);
-    List<Finding> detected = new ArrayList<>();
-    for (ImmutabilityPolicy policy : policies) {
-      List<String> name = List.of(policy.getMetadata().getName());
-      var excludedConfig = ConfigExclusions.of(policy.getSpec().getExclude(),
-          ref -> view.configLabels(pod.getMetadata().getNamespace(), ref));
-      DriftDetector.detect(pod, declared, policy.getSpec(), excludedConfig, now)
-          .forEach(f -> detected.add(f.withPolicies(name)));
-    }
+    Optional<Baseline> captured = seen.capturedBaseline();
+    List<Finding> detected = detect(seen, now);
     List<Finding> recorded = PodRecords.findings(pod);
     // Sessions and runtime alerts show nowhere but in the records: one erased from the pod comes back from our copy.
     List<Finding> erased = eventFindings.erasedFrom(pod.getMetadata().getUid(), recorded);
@@ -240,8 +229,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
     ImmutabilityPolicy governing = PolicySelection.governing(policies).orElseThrow();
     // The governing policy replaces pods only for what it looks for itself, and not while an exception holds it.
     List<Finding> governed = Findings.namingPolicy(findings, governing.getMetadata().getName());
-    Exceptions.Held held = Exceptions.hold(governed,
-        view.exceptionsFor(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels()), now);
+    Exceptions.Held held = Exceptions.hold(governed, seen.exceptions(), now);
     reports.observe(pod, PodResults.of(pod, governing.getMetadata().getName(), findings,
         governed.stream().filter(f -> !held.actionable().contains(f)).toList()));
     // The replacement is decided before the records are written: when one change drifts a hundred pods, the first
@@ -257,8 +245,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         events.warning(pod, "RecordTampered", "the " + PodRecords.DRIFTED_LABEL
             + " label did not match the pod's findings and was restored");
       }
-      recordFindings(pod, policies, governing, known, findings, captured,
-          outcome.action() == RemediationOutcome.Action.Started, now);
+      recordFindings(seen, governing, known, findings, outcome.action() == RemediationOutcome.Action.Started, now);
     } else if (captured.isPresent()) {
       recorder.recordBaseline(pod, captured.get());
       // A pod newly under the policies changes the count of pods they match.
@@ -275,21 +262,35 @@ public class PodDriftReconciler implements Reconciler<Pod> {
         .orElseGet(UpdateControl::noUpdate);
   }
 
+  /** Pure: what each governing policy finds on the pod, as observed. */
+  static List<Finding> detect(PodObservation seen, Instant now) {
+    List<Finding> detected = new ArrayList<>();
+    for (ImmutabilityPolicy policy : seen.policies()) {
+      List<String> name = List.of(policy.getMetadata().getName());
+      var excludedConfig = ConfigExclusions.of(policy.getSpec().getExclude(), seen::configLabels);
+      DriftDetector.detect(seen.pod(), seen.declared(), policy.getSpec(), excludedConfig, now)
+          .forEach(f -> detected.add(f.withPolicies(name)));
+    }
+    return detected;
+  }
+
   /**
    * Writes the findings on the pod, or, for a pod being replaced, only into the other policies' status (the
    * governing policy's shows the replacement); announces the new ones as Events either way.
    */
-  private void recordFindings(Pod pod, List<ImmutabilityPolicy> policies, ImmutabilityPolicy governing,
-      List<Finding> recorded, List<Finding> findings, Optional<Baseline> baseline, boolean podLeaving, Instant now) {
+  private void recordFindings(PodObservation seen, ImmutabilityPolicy governing, List<Finding> recorded,
+      List<Finding> findings, boolean podLeaving, Instant now) {
+    Pod pod = seen.pod();
+    List<ImmutabilityPolicy> policies = seen.policies();
     List<Finding> added = Findings.added(recorded, findings);
     if (!podLeaving) {
-      recorder.recordFindings(pod, findings, baseline, now);
+      recorder.recordFindings(pod, findings, seen.capturedBaseline(), now);
     } else {
       policies.stream().filter(p -> p != governing).forEach(p -> remediator.recorded(p, pod,
           Findings.namingPolicy(added, p.getMetadata().getName())));
     }
     if (!added.isEmpty()) {
-      view.latestWrite(pod).ifPresent(changed -> metrics.detectionLatency(Duration.between(changed, now)));
+      seen.latestWrite().ifPresent(changed -> metrics.detectionLatency(Duration.between(changed, now)));
     }
     for (Finding finding : added) {
       String message = finding.reason() + (finding.container() == null ? "" : " in container " + finding.container())
