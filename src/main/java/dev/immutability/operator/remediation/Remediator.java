@@ -271,11 +271,11 @@ public final class Remediator implements AutoCloseable {
     if (rolling.isPresent()) {
       return rolling.get();
     }
-    synchronized (restarter.lock(workload)) {
-      rolling = rollingSinceKnownRestart(pod, workload, now);
-      if (rolling.isPresent()) {
-        return rolling.get();
-      }
+    if (!restarter.claim(workload)) {
+      // Another pod of the workload is restarting it this moment: that restart is seen on the next look.
+      return aboutToBeReplaced(pod, Action.Waiting, workload + " is being restarted", CONFLICT_RETRY, now);
+    }
+    try {
       Restarts restarts;
       try {
         restarts = restarter.read(workload);
@@ -309,6 +309,8 @@ public final class Remediator implements AutoCloseable {
           + reasons(findings) + "); restartedAt " + at;
       started(pod, policy, findings, owner, podsBefore, "RolloutRestarted", "RolloutRestarted", message, now);
       return new RemediationOutcome(Action.RolloutRestarted, message, null);
+    } finally {
+      restarter.release(workload);
     }
   }
 

@@ -15,10 +15,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Strategy RolloutRestart: has the pod's Deployment, StatefulSet or DaemonSet roll its pods, as
@@ -42,24 +43,29 @@ final class RolloutRestarter {
   /** What the workload's template says: when it was last restarted (if ever), and the version read. */
   record Restarts(Optional<Instant> restartedAt, String resourceVersion) {}
 
-  private static final int LOCK_STRIPES = 64;
   private static final int WORKLOADS_REMEMBERED = 10_000;
 
   private final KubernetesClient client;
   private final ClusterView view;
   private final Map<String, Instant> lastRestarts =
       Collections.synchronizedMap(BoundedMaps.lru(WORKLOADS_REMEMBERED));
-  private final Object[] locks = new Object[LOCK_STRIPES];
+  private final Set<String> restarting = ConcurrentHashMap.newKeySet();
 
   RolloutRestarter(KubernetesClient client, ClusterView view) {
     this.client = client;
     this.view = view;
-    Arrays.setAll(locks, i -> new Object());
   }
 
-  /** Held while a workload's restart is read and written, so its pods restart it once. */
-  Object lock(Workload workload) {
-    return locks[Math.floorMod(workload.uid().hashCode(), LOCK_STRIPES)];
+  /**
+   * Claims the workload while one of its pods reads and writes its restart, so its pods restart it once; false if
+   * another pod holds it. A claim, not a lock: no thread waits while another one calls the API server.
+   */
+  boolean claim(Workload workload) {
+    return restarting.add(workload.uid());
+  }
+
+  void release(Workload workload) {
+    restarting.remove(workload.uid());
   }
 
   Optional<Instant> lastRestart(Workload workload) {
