@@ -11,9 +11,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,17 +60,18 @@ public final class EventDriftRecorder implements AutoCloseable {
       log.warn("recording queue full ({}): dropped {} on pod {}/{}", CAPACITY, finding.reason(), namespace, podName);
       return;
     }
-    executor.execute(() -> attempt(namespace, podName, finding, eventReason, 1));
+    executor.execute(() -> attempt(namespace, podName, finding, eventReason, 1, new AtomicBoolean()));
   }
 
   /** Writes, or tries again with exponential backoff (conflicts, API server errors), a bounded number of times. */
-  private void attempt(String namespace, String podName, Finding finding, String eventReason, int attempt) {
+  private void attempt(String namespace, String podName, Finding finding, String eventReason, int attempt,
+      AtomicBoolean findingWritten) {
     try {
-      write(namespace, podName, finding, eventReason);
+      write(namespace, podName, finding, eventReason, findingWritten);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HTTP_NOT_FOUND && attempt < ATTEMPTS) {
         long delay = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 6);
-        executor.schedule(() -> attempt(namespace, podName, finding, eventReason, attempt + 1), delay,
+        executor.schedule(() -> attempt(namespace, podName, finding, eventReason, attempt + 1, findingWritten), delay,
             TimeUnit.MILLISECONDS);
         return;
       }
@@ -81,16 +84,27 @@ public final class EventDriftRecorder implements AutoCloseable {
     pending.decrementAndGet();
   }
 
-  private void write(String namespace, String podName, Finding finding, String eventReason) {
+  /**
+   * {@code findingWritten}: an earlier attempt wrote the finding and failed after it (the condition); this one then
+   * completes the condition, the memory and the Events rather than taking the finding for someone else's.
+   */
+  private void write(String namespace, String podName, Finding finding, String eventReason,
+      AtomicBoolean findingWritten) {
     Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
     if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
     List<Finding> findings = Findings.withEvent(PodRecords.findings(pod), finding);
-    if (findings == null) {
+    if (findings == null && !findingWritten.get()) {
       return;
     }
-    recorder.recordFindings(pod, findings, clock.instant());
+    if (findings == null) {
+      recorder.recordCondition(pod, PodRecords.findings(pod), clock.instant());
+    } else {
+      Pod written = recorder.writeFindings(pod, findings, Optional.empty());
+      findingWritten.set(true);
+      recorder.recordCondition(written, findings, clock.instant());
+    }
     memory.remember(pod.getMetadata().getUid(), finding);
     String message = finding.message();
     events.warning(pod, eventReason, message);

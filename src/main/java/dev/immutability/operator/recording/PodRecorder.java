@@ -41,14 +41,23 @@ public final class PodRecorder {
 
   /** As {@link #recordFindings(Pod, List, Instant)}, with the pod's first baseline in the same write. */
   public void recordFindings(Pod pod, List<Finding> findings, Optional<Baseline> baseline, Instant now) {
+    recordCondition(writeFindings(pod, findings, baseline), findings, now);
+  }
+
+  /** The findings (and a first baseline) without the condition that follows them; returns the pod as written. */
+  public Pod writeFindings(Pod pod, List<Finding> findings, Optional<Baseline> baseline) {
     boolean drifted = !findings.isEmpty();
     Map<String, Object> annotations = new HashMap<>();
     annotations.put(PodRecords.FINDINGS_ANNOTATION, drifted ? PodRecords.toJson(findings) : null);
     baseline.ifPresent(b -> annotations.put(PodRecords.BASELINE_ANNOTATION, PodRecords.toJson(b)));
     Map<String, Object> labels = new HashMap<>();
     labels.put(PodRecords.DRIFTED_LABEL, drifted ? "true" : null);
-    Pod recorded = patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
+    return patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
+  }
 
+  /** The pod's condition for its {@code findings}: written after them, or again when that write failed. */
+  public void recordCondition(Pod recorded, List<Finding> findings, Instant now) {
+    boolean drifted = !findings.isEmpty();
     String reasons = findings.stream().map(f -> f.reason().name()).distinct().sorted().collect(Collectors.joining(","));
     Map<String, Object> condition = Map.of(
         "type", PodRecords.CONDITION_TYPE,
