@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
@@ -112,12 +113,15 @@ public final class ScaleBenchmark {
         () -> readyPods() >= namespaces * 10 * replicas + 100);
     line("workload created and ready in %.0f s", seconds(start));
 
+    Map<String, Double> processCpuBefore = cpuSecondsByProcess();
+    Map<String, Double> requestsBefore = apiRequests();
     long operatorStart = System.nanoTime();
     startOperator(kubeconfig);
     awaitCondition("operator ready", Duration.ofMinutes(5), () -> httpStatus("/readyz") == 200);
     line("ready %.1f s after start", seconds(operatorStart));
     awaitCondition("baselines", Duration.ofMinutes(30), Duration.ofSeconds(1), () -> podsWithoutBaseline() == 0);
     line("baselines on every pod %.1f s after start", seconds(operatorStart));
+    line("until then: API requests %s; CPU seconds %s", requestsSince(requestsBefore), cpuSince(processCpuBefore));
 
     Thread.sleep(10_000);
     long cpuBefore = cpuTicks();
@@ -206,10 +210,11 @@ public final class ScaleBenchmark {
       findings.add(millis(start));
     }
     List<Double> evictions = new ArrayList<>();
+    // Pods that existed before the first sample: a drift on a replacement would rightly be taken for a loop.
+    List<Pod> original = benchPods.getStore().list().stream().filter(p -> "bench-0".equals(
+        p.getMetadata().getNamespace()) && PodRecords.baseline(p).isPresent()).toList();
     for (int i = 0; i < SAMPLES; i++) {
-      Pod pod = client.pods().inNamespace("bench-0").withLabel(LABEL).list().getItems().stream()
-          .filter(p -> p.getMetadata().getDeletionTimestamp() == null && PodRecords.baseline(p).isPresent())
-          .findFirst().orElseThrow();
+      Pod pod = original.get(i);
       long start = System.nanoTime();
       editImage(pod, "nginx:1.28");
       awaitCondition("eviction", Duration.ofMinutes(1), () -> {
@@ -319,8 +324,13 @@ public final class ScaleBenchmark {
     createNamespace("bench-system");
     Path jar = LocalCluster.projectRoot().resolve("target/immutability-operator.jar");
     Path log = Files.createTempFile("bench-operator", ".log");
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + HEAP, "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + HEAP));
+    // e.g. -Dbench.operatorJvm=-XX:StartFlightRecording=filename=operator.jfr for a profile of the operator
+    command.addAll(Arrays.stream(System.getProperty("bench.operatorJvm", "").split(" ")).filter(o -> !o.isBlank())
+        .toList());
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "LEADER_ELECTION", "false",
         "WEBHOOK_ENABLED", "false", "HTTP_ADDRESS", "127.0.0.1:" + metricsPort, "POD_NAMESPACE", "bench-system",
         "MAX_REPLACEMENTS_PER_MINUTE", "100000", "LOG_LEVEL", "WARN"));
@@ -444,6 +454,34 @@ public final class ScaleBenchmark {
         .build(), HttpResponse.BodyHandlers.ofString()).body();
     return metrics.lines().filter(l -> l.startsWith("immutability_pod_evaluations_total"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** CPU seconds so far of the control plane's processes and of the operator, by name. */
+  private Map<String, Double> cpuSecondsByProcess() throws IOException {
+    Map<String, Double> seconds = new TreeMap<>();
+    try (var processes = Files.list(Path.of("/proc"))) {
+      for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String stat = Files.readString(process.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (operator != null && process.getFileName().toString().equals(String.valueOf(operator.pid()))) {
+            name = "operator";
+          } else if (!List.of("kube-apiserver", "etcd", "kube-controller", "kube-scheduler", "kwok").contains(name)) {
+            continue;
+          }
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          seconds.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // The process ended meanwhile.
+        }
+      }
+    }
+    return seconds;
+  }
+
+  private String cpuSince(Map<String, Double> before) throws IOException {
+    return cpuSecondsByProcess().entrySet().stream().map(e -> String.format("%s %.1f", e.getKey(),
+        e.getValue() - before.getOrDefault(e.getKey(), 0.0))).collect(Collectors.joining(", "));
   }
 
   private long cpuTicks() throws IOException {
