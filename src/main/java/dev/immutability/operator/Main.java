@@ -9,6 +9,16 @@ import org.slf4j.LoggerFactory;
 
 /** Runs the Immutability Operator against the current kubeconfig or in-cluster configuration. */
 public final class Main {
+  static {
+    // With one or two CPUs the common pool's parallelism is 1, and CompletableFuture then starts a new thread for
+    // every asynchronous step, which the HTTP client takes for each response: thousands of threads a minute at
+    // start-up (BENCHMARKS.md). Set before anything loads the pool.
+    String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(parallelism, "2");
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One pod and everything its evaluation reads of the cluster, taken from the caches once, at one moment: detection
- * and the decisions on its findings work from this, never from the caches, so they all see the same state.
+ * One pod and everything its evaluation reads of the cluster about that pod, taken from the caches once, at one
+ * moment: detection and the records work from this, so they all see the same state. (What concerns a policy as a
+ * whole, its budget and replacements in flight, the remediator reads itself.)
  *
  * @param policies the policies governing the pod (empty: none does)
  * @param capturedBaseline the baseline taken now, for a pod that has none recorded yet

@@ -112,9 +112,14 @@ public final class EventDriftRecorder implements AutoCloseable {
       ImmutabilityPolicy target = new ImmutabilityPolicy();
       target.getMetadata().setName(policy);
       target.getMetadata().setNamespace(namespace);
-      ImmutabilityPolicy live = client.resource(target).get();
-      if (live != null) {
-        events.warning(live, eventReason, "pod " + podName + ": " + message);
+      // Past the records: a failure here must not make a retry send the pod's Event and metrics again.
+      try {
+        ImmutabilityPolicy live = client.resource(target).get();
+        if (live != null) {
+          events.warning(live, eventReason, "pod " + podName + ": " + message);
+        }
+      } catch (KubernetesClientException e) {
+        log.warn("could not read policy {}/{} for its {} Event: {}", namespace, policy, eventReason, e.getMessage());
       }
       metrics.findingRecorded(namespace, policy, finding.reason());
     }

@@ -106,18 +106,24 @@ public final class EventRecorder implements AutoCloseable {
     return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
   }
 
+  /** On the flush thread itself: a full bulk lane must not drop a flush and leave its series folding forever. */
   private void flushSoon(SimilarEvents.Key key) {
     try {
-      flushes.schedule(() -> bulk.execute(() -> flush(key)), FLUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      flushes.schedule(() -> flush(key), FLUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      // Closing: close() flushes what is pending.
+      // Closed: what is folded from now on is not written.
     }
   }
 
   private void flush(SimilarEvents.Key key) {
     similar.take(key).ifPresent(flush -> {
-      if (similar.written(key, write(flush))) {
-        flushSoon(key);
+      String name = flush.name();
+      try {
+        name = write(flush);
+      } finally {
+        if (similar.written(key, name)) {
+          flushSoon(key);
+        }
       }
     });
   }
@@ -168,13 +174,14 @@ public final class EventRecorder implements AutoCloseable {
   /** Sends what is queued for a moment, then drops the rest. */
   @Override
   public void close() {
-    flushes.shutdownNow();
-    similar.pending().forEach(key -> bulk.execute(() -> flush(key)));
+    // Flushes already scheduled still run (within FLUSH_DELAY); new ones are refused.
+    flushes.shutdown();
     bulk.shutdown();
     notices.shutdown();
     try {
       if (!notices.awaitTermination(DRAIN_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)
-          || !bulk.awaitTermination(DRAIN_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)) {
+          || !bulk.awaitTermination(DRAIN_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)
+          || !flushes.awaitTermination(DRAIN_ON_CLOSE.plus(FLUSH_DELAY).toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("stopping with {} Event(s) unsent", notices.getQueue().size() + bulk.getQueue().size());
       }
     } catch (InterruptedException e) {
@@ -182,5 +189,6 @@ public final class EventRecorder implements AutoCloseable {
     }
     bulk.shutdownNow();
     notices.shutdownNow();
+    flushes.shutdownNow();
   }
 }

@@ -4,8 +4,6 @@ import dev.immutability.operator.runtime.BoundedMaps;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -103,16 +101,5 @@ final class SimilarEvents {
     s.combinedName = name;
     s.flushing = s.folded > 0;
     return s.flushing;
-  }
-
-  /** Series with Events folded and not yet written: flushed once more when the recorder closes. */
-  synchronized List<Key> pending() {
-    List<Key> keys = new ArrayList<>();
-    series.forEach((key, s) -> {
-      if (s.folded > 0) {
-        keys.add(key);
-      }
-    });
-    return keys;
   }
 }

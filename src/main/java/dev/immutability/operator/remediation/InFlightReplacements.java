@@ -55,6 +55,12 @@ final class InFlightReplacements {
     return replacement;
   }
 
+  /** Whether this pod's replacement was started (and is not complete): the cache may not show it going yet. */
+  boolean replacing(String policyKey, String podUid) {
+    Replacement replacement = byPolicy.getOrDefault(policyKey, Map.of()).get(podUid);
+    return replacement != null && !replacement.timedOut();
+  }
+
   /** The replacement did not happen after all (the API server refused it). */
   void cancel(String policyKey, String podUid) {
     byPolicy.getOrDefault(policyKey, Map.of()).remove(podUid);

@@ -159,6 +159,11 @@ public final class Remediator implements AutoCloseable {
         || remediation.getStrategy() == Strategy.None || PodReadiness.isTerminating(pod)) {
       return RemediationOutcome.none();
     }
+    if (inFlight.replacing(key, pod.getMetadata().getUid())) {
+      // Evicted a moment ago, and evaluated again before the cache shows it going: not evicted twice, and its
+      // records and Events were settled with the eviction.
+      return new RemediationOutcome(Action.Waiting, "being replaced", BLOCKED_RECHECK, true);
+    }
     Optional<String> reportedOnlyBecause = notReplaceable(pod, remediation, barePodRecreation);
     if (reportedOnlyBecause.isPresent()) {
       if (reportedOnly.add(pod.getMetadata().getUid())) {
@@ -423,7 +428,7 @@ public final class Remediator implements AutoCloseable {
     int matched = (int) selected.stream().filter(p -> !PodReadiness.hasFinished(p)).count();
     return new Snapshot(matched, Unavailability.of(selected,
         p -> ClusterView.controllerOf(p).flatMap(o -> view.owner(p.getMetadata().getNamespace(), o))
-            .flatMap(OwnerAvailability::of), view::podsOfController), now);
+            .flatMap(OwnerAvailability::of), view::podsOfController, now), now);
   }
 
   private void release(String key, String uid) {

@@ -128,15 +128,17 @@ final class RolloutRestarter {
   }
 
   /**
-   * A pod carries its template's annotations, so one made by the restart says so; another one made in the second
-   * of the restart (creation times have seconds only) was made before it, from the older template.
+   * A pod made before the second of the restart was made before it, whatever its annotations say (users who may
+   * patch pods can write them). One made in that second (creation times have seconds only) was made by the restart
+   * if it carries the restart's time, as a pod carries its template's annotations.
    */
   static boolean madeBefore(Pod pod, Instant restartedAt) {
-    if (restartedAt.equals(parse(annotation(pod.getMetadata().getAnnotations())).orElse(null))) {
-      return false;
-    }
     Instant created = Instant.parse(pod.getMetadata().getCreationTimestamp());
-    return !created.isAfter(restartedAt.truncatedTo(ChronoUnit.SECONDS));
+    Instant second = restartedAt.truncatedTo(ChronoUnit.SECONDS);
+    if (!created.equals(second)) {
+      return created.isBefore(second);
+    }
+    return !restartedAt.equals(parse(annotation(pod.getMetadata().getAnnotations())).orElse(null));
   }
 
   /**

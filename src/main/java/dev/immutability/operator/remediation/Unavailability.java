@@ -27,7 +27,7 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
 
   /**
    * @param availability what the owner's status says; empty for kinds whose status does not say
-   * @param ready uids of the owner's pods ready now (all of them, selected by the policy or not)
+   * @param ready uids of the owner's pods available now: ready for its minReadySeconds (selected or not)
    * @param unready creation time of each unready pod, by uid
    */
   record OwnerPods(Optional<OwnerAvailability> availability, Set<String> ready, Map<String, Instant> unready) {}
@@ -36,7 +36,7 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
   record Started(String oldPod, Instant at) {}
 
   static Unavailability of(List<Pod> selected, Function<Pod, Optional<OwnerAvailability>> ownerAvailability,
-      Function<String, List<Pod>> podsOfOwner) {
+      Function<String, List<Pod>> podsOfOwner, Instant now) {
     Map<String, List<Pod>> podsByOwner = new LinkedHashMap<>();
     int withoutOwner = 0;
     for (Pod pod : selected) {
@@ -56,9 +56,12 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
       pods.stream().filter(p -> !PodReadiness.isReady(p)).forEach(p -> unready.put(p.getMetadata().getUid(),
           p.getMetadata().getCreationTimestamp() == null ? Instant.EPOCH
               : Instant.parse(p.getMetadata().getCreationTimestamp())));
+      Optional<OwnerAvailability> availability = ownerAvailability.apply(pods.get(0));
       Set<String> ready = new HashSet<>();
-      podsOfOwner.apply(owner).stream().filter(PodReadiness::isReady).forEach(p -> ready.add(p.getMetadata().getUid()));
-      byOwner.put(owner, new OwnerPods(ownerAvailability.apply(pods.get(0)), ready, unready));
+      podsOfOwner.apply(owner).stream()
+          .filter(p -> availability.map(a -> a.isAvailable(p, now)).orElseGet(() -> PodReadiness.isReady(p)))
+          .forEach(p -> ready.add(p.getMetadata().getUid()));
+      byOwner.put(owner, new OwnerPods(availability, ready, unready));
     });
     return new Unavailability(Map.copyOf(byOwner), withoutOwner);
   }
@@ -82,7 +85,9 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
       List<Started> started = inFlight.getOrDefault(owner, List.of());
       if (pods.availability().isPresent()) {
         OwnerAvailability status = pods.availability().get();
-        int notReady = Math.max(status.missing(), status.wanted() - pods.ready().size());
+        // Surplus ready pods (a surge, a scale-down under way) never hide the selected pods that are not ready.
+        int notReady = Math.max(Math.max(status.missing(), status.wanted() - pods.ready().size()),
+            pods.unready().size());
         total += Math.max(0, notReady) + (int) started.stream().filter(s -> pods.ready().contains(s.oldPod())).count();
       } else if (started.isEmpty()) {
         total += pods.unready().size();

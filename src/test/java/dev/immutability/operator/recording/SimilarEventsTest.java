@@ -41,7 +41,6 @@ class SimilarEventsTest {
     assertThat(flush.count()).isEqualTo(90);
     assertThat(flush.latest().getMessage()).isEqualTo("pod 99: replaced");
     assertThat(similar.written(key, "policy.combined")).as("nothing folded meanwhile").isFalse();
-    assertThat(similar.pending()).isEmpty();
   }
 
   @Test
@@ -80,13 +79,5 @@ class SimilarEventsTest {
     assertThat(offer(similar, "DriftDetected", 1, T0)).containsOnly(Verdict.SEND);
     assertThat(similar.offer(event("other-policy", "PodReplaced", "pod 1: replaced"), T0)).isEqualTo(Verdict.SEND);
     assertThat(offer(similar, "PodReplaced", 1, T0.plus(SimilarEvents.WINDOW))).containsOnly(Verdict.SEND);
-    assertThat(similar.pending()).isEmpty();
-  }
-
-  @Test
-  void foldsNotYetWrittenArePending() {
-    SimilarEvents similar = new SimilarEvents();
-    offer(similar, "PodReplaced", SimilarEvents.LIMIT + 2, T0);
-    assertThat(similar.pending()).containsExactly(new SimilarEvents.Key("policy-uid", "Normal", "PodReplaced"));
   }
 }

@@ -49,6 +49,8 @@ class RemediationEligibilityTest {
         .as("made by that restart").isFalse();
     assertThat(RolloutRestarter.madeBefore(createdAt("2026-01-01T00:00:06Z", null), restart))
         .as("made after it").isFalse();
+    assertThat(RolloutRestarter.madeBefore(createdAt("2026-01-01T00:00:01Z", "2026-01-01T00:00:05Z"), restart))
+        .as("an older pod given the restart's time by hand").isTrue();
   }
 
   @Test

@@ -32,7 +32,7 @@ class UnavailabilityTest {
   /** The cache shows the pods given and no others. */
   private static Unavailability of(List<Pod> pods, Function<Pod, Optional<OwnerAvailability>> ownerAvailability) {
     return Unavailability.of(pods, ownerAvailability, owner -> pods.stream()
-        .filter(p -> ClusterView.controllerOf(p).filter(o -> o.getUid().equals(owner)).isPresent()).toList());
+        .filter(p -> ClusterView.controllerOf(p).filter(o -> o.getUid().equals(owner)).isPresent()).toList(), NOW);
   }
 
   /** Out of service with no replacement in flight. */
@@ -68,6 +68,7 @@ class UnavailabilityTest {
   }
 
   private static final Instant STARTED = Instant.parse("2026-01-01T00:10:00.400Z");
+  private static final Instant NOW = Instant.parse("2026-01-01T00:10:30Z");
 
   private static Pod created(Pod pod, String time) {
     pod.getMetadata().setCreationTimestamp(time);
@@ -139,9 +140,30 @@ class UnavailabilityTest {
   void theOwnersPodsThePolicyDoesNotSelectCount() {
     List<Pod> selected = List.of(pod("a", "rs", "Running", true));
     List<Pod> all = List.of(pod("a", "rs", "Running", true), pod("unselected", "rs", "Running", false));
-    Unavailability cache = Unavailability.of(selected, p -> Optional.of(new OwnerAvailability(2, 1)), owner -> all);
+    Unavailability cache = Unavailability.of(selected, p -> Optional.of(new OwnerAvailability(2, 1)), owner -> all,
+        NOW);
     assertThat(cache.with(Map.of(), 0)).isEqualTo(1);
     assertThat(cache.with(replacing("rs", "a"), 0)).as("and the one being replaced, still shown ready").isEqualTo(2);
+  }
+
+  @Test
+  void aPodReadyForLessThanMinReadySecondsIsNotYetAvailable() {
+    Pod fresh = pod("new", "rs", "Running", true);
+    fresh.getStatus().getConditions().get(0).setLastTransitionTime("2026-01-01T00:10:25Z");
+    Pod old = pod("b", "rs", "Running", true);
+    old.getStatus().getConditions().get(0).setLastTransitionTime("2026-01-01T00:00:00Z");
+    List<Pod> pods = List.of(fresh, old);
+    // The owner's status has seen the new pod ready already; the owner wants 10 s of it.
+    assertThat(count(pods, p -> Optional.of(new OwnerAvailability(2, 2, 10)))).isEqualTo(1);
+    assertThat(count(pods, p -> Optional.of(new OwnerAvailability(2, 2, 5)))).isZero();
+  }
+
+  @Test
+  void surplusReadyPodsNeverHideUnreadyOnes() {
+    // A scale-down under way: three ready pods for two wanted, and a selected pod that is not ready.
+    List<Pod> pods = List.of(pod("a", "rs", "Running", true), pod("b", "rs", "Running", true),
+        pod("c", "rs", "Running", true), pod("d", "rs", "Running", false));
+    assertThat(count(pods, p -> Optional.of(new OwnerAvailability(2, 3)))).isEqualTo(1);
   }
 
   @Test
