@@ -19,7 +19,7 @@ import java.util.Objects;
 
 /**
  * What the caches keep. Owners: everything but managedFields, which is often a third of an object and read only
- * for the time of the last write (that time stays, as a single entry). Pods, the bulk of the cache: also none of
+ * for the time of the last write (that time stays, as a single entry), and kubectl's last-applied copy. Pods, the bulk of the cache: also none of
  * what detection, selection, readiness and remediation never read (probes, resources, scheduling, container
  * states), and the strings thousands of pods repeat (namespace, labels, images) shared, not copied.
  * A bare pod keeps its whole spec: it is recreated from it.
@@ -29,6 +29,21 @@ public final class CacheTransforms {
   private static final List<String> CONDITIONS_KEPT = List.of("Ready", "immutability.dev/Immutable");
 
   private CacheTransforms() {}
+
+  /** kubectl's client-side apply keeps a copy of the whole object in it: never read, often the object's size again. */
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  /** Owners (ReplicaSets, StatefulSets, DaemonSets, Jobs): without managedFields and kubectl's copy of the object. */
+  public static <R extends HasMetadata> R slimOwner(R owner) {
+    withoutManagedFields(owner);
+    Map<String, String> annotations = owner.getMetadata().getAnnotations();
+    if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+      Map<String, String> kept = new HashMap<>(annotations);
+      kept.remove(LAST_APPLIED);
+      owner.getMetadata().setAnnotations(kept);
+    }
+    return owner;
+  }
 
   public static <R extends HasMetadata> R withoutManagedFields(R object) {
     List<ManagedFieldsEntry> entries = object.getMetadata().getManagedFields();

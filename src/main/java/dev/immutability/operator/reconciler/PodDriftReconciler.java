@@ -155,7 +155,7 @@ public class PodDriftReconciler implements Reconciler<Pod> {
   private <R extends HasMetadata> InformerEventSource<R, Pod> ownerSource(Class<R> kind,
       SecondaryToPrimaryMapper<R> pods, EventSourceContext<Pod> context) {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, Pod.class)
-        .withName(kind.getSimpleName()).withItemStore(new TransformingItemStore<>(CacheTransforms::withoutManagedFields))
+        .withName(kind.getSimpleName()).withItemStore(new TransformingItemStore<>(CacheTransforms::slimOwner))
         .withInformerListLimit(LIST_PAGE)
         .withOnUpdateFilter((updated, previous) -> {
           if (OwnerChanges.concernPods(updated, previous)) {

@@ -12,6 +12,8 @@ import dev.immutability.operator.drift.TestPods;
 import dev.immutability.operator.remediation.PodReadiness;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.Map;
@@ -33,6 +35,16 @@ class CacheTransformsTest {
     assertThat(Serialization.asJson(cached)).doesNotContain("f:status", "kubelet");
     Pod none = new PodBuilder().withNewMetadata().withName("web-2").endMetadata().build();
     assertThat(CacheTransforms.withoutManagedFields(none).getMetadata().getManagedFields()).isNullOrEmpty();
+  }
+
+  @Test
+  void ownersLoseKubectlsCopyOfThemselves() {
+    StatefulSet applied = new StatefulSetBuilder().withNewMetadata().withName("db")
+        .addToAnnotations(CacheTransforms.LAST_APPLIED, "{\"kind\":\"StatefulSet\",\"spec\":{}}")
+        .addToAnnotations("team", "data").endMetadata().build();
+    assertThat(CacheTransforms.slimOwner(applied).getMetadata().getAnnotations()).containsOnlyKeys("team");
+    StatefulSet plain = new StatefulSetBuilder().withNewMetadata().withName("db").endMetadata().build();
+    assertThat(CacheTransforms.slimOwner(plain).getMetadata().getAnnotations()).isNullOrEmpty();
   }
 
   /** A Deployment's pod as the API server sends it, with everything a scheduler and kubelet add. */
