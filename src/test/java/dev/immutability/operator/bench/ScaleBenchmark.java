@@ -345,8 +345,11 @@ public final class ScaleBenchmark {
     }
   }
 
+  /** Deletes the benchmark's namespaces and waits until they are gone, so that a next run can create them again. */
   private void cleanUp() {
     client.namespaces().withLabel(LABEL).delete();
+    awaitCondition("benchmark namespaces deleted", Duration.ofMinutes(10), Duration.ofSeconds(1),
+        () -> client.namespaces().withLabel(LABEL).list().getItems().isEmpty());
   }
 
   private void createNamespace(String name) {
