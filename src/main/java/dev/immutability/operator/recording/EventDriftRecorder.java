@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,18 +59,24 @@ public final class EventDriftRecorder implements AutoCloseable {
       log.warn("recording queue full ({}): dropped {} on pod {}/{}", CAPACITY, finding.reason(), namespace, podName);
       return;
     }
-    executor.execute(() -> attempt(namespace, podName, finding, eventReason, 1, new AtomicBoolean()));
+    executor.execute(() -> attempt(namespace, podName, finding, eventReason, 1, new Progress()));
   }
 
   /** Writes, or tries again with exponential backoff (conflicts, API server errors), a bounded number of times. */
+  /** What earlier attempts of one record got done: the pod they found, and whether its finding was written. */
+  private static final class Progress {
+    volatile String podUid;
+    volatile boolean findingWritten;
+  }
+
   private void attempt(String namespace, String podName, Finding finding, String eventReason, int attempt,
-      AtomicBoolean findingWritten) {
+      Progress progress) {
     try {
-      write(namespace, podName, finding, eventReason, findingWritten);
+      write(namespace, podName, finding, eventReason, progress);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HTTP_NOT_FOUND && attempt < ATTEMPTS) {
         long delay = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 6);
-        executor.schedule(() -> attempt(namespace, podName, finding, eventReason, attempt + 1, findingWritten), delay,
+        executor.schedule(() -> attempt(namespace, podName, finding, eventReason, attempt + 1, progress), delay,
             TimeUnit.MILLISECONDS);
         return;
       }
@@ -85,24 +90,29 @@ public final class EventDriftRecorder implements AutoCloseable {
   }
 
   /**
-   * {@code findingWritten}: an earlier attempt wrote the finding and failed after it (the condition); this one then
-   * completes the condition, the memory and the Events rather than taking the finding for someone else's.
+   * A retry records on the pod the first attempt found, never on a pod made since under its name. When an earlier
+   * attempt wrote the finding and failed after it (the condition), this one completes the condition, the memory and
+   * the Events rather than taking the finding for someone else's.
    */
-  private void write(String namespace, String podName, Finding finding, String eventReason,
-      AtomicBoolean findingWritten) {
+  private void write(String namespace, String podName, Finding finding, String eventReason, Progress progress) {
     Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
     if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
+    if (progress.podUid == null) {
+      progress.podUid = pod.getMetadata().getUid();
+    } else if (!progress.podUid.equals(pod.getMetadata().getUid())) {
+      return;
+    }
     List<Finding> findings = Findings.withEvent(PodRecords.findings(pod), finding);
-    if (findings == null && !findingWritten.get()) {
+    if (findings == null && !progress.findingWritten) {
       return;
     }
     if (findings == null) {
       recorder.recordCondition(pod, PodRecords.findings(pod), clock.instant());
     } else {
       Pod written = recorder.writeFindings(pod, findings, Optional.empty());
-      findingWritten.set(true);
+      progress.findingWritten = true;
       recorder.recordCondition(written, findings, clock.instant());
     }
     memory.remember(pod.getMetadata().getUid(), finding);
