@@ -224,91 +224,53 @@ public final class ClusterView implements ReportedCluster {
     return pods == null ? Optional.empty() : pods.get(new ResourceID(name, namespace));
   }
 
-  /** Reads, once, what the pod's evaluation needs: see {@link PodObservation}. */
+  /**
+   * Reads, once, what the pod's evaluation needs (see {@link PodObservation}): each ConfigMap and Secret it consumes
+   * is looked up once for its hashes (of the keys the pod reads, per {@link ConfigRef#key()}, and for a single-key
+   * reference also of the whole object under {@link ConfigRef#objectKey()}, what baselines recorded before single-key
+   * tracking hold), its labels and its last write. An absent object has no entry.
+   */
   public PodObservation observe(Pod pod, Instant now) {
     List<ImmutabilityPolicy> governing = policiesSelecting(pod);
     if (governing.isEmpty()) {
       return PodObservation.ungoverned(pod);
     }
-    Map<String, String> configHashes = configHashes(pod);
+    String namespace = pod.getMetadata().getNamespace();
+    Map<String, String> configHashes = new HashMap<>();
+    Map<String, String> unkeyedConfigHashes = new HashMap<>();
+    Map<ConfigRef, Map<String, String>> configLabels = new HashMap<>();
+    // When the pod or something it consumes was last written: the moment the cluster last changed in a way this
+    // evaluation can see.
+    List<Instant> writes = new ArrayList<>();
+    Optional.ofNullable(pod.getMetadata().getManagedFields()).orElse(List.of()).stream()
+        .map(ManagedFieldsEntry::getTime).filter(Objects::nonNull).map(Instant::parse).forEach(writes::add);
+    for (ConfigRef ref : ConfigRefs.of(pod)) {
+      configObject(namespace, ref).ifPresent(object -> {
+        configHashes.put(ref.key(), ConfigDigests.hash(object, ref.keys()));
+        if (!ref.readsAllKeys()) {
+          configHashes.put(ref.objectKey(), ConfigDigests.hash(object, null));
+        }
+        ConfigDigests.unkeyedHash(object).ifPresent(hash -> unkeyedConfigHashes.put(ref.objectKey(), hash));
+        configLabels.put(ref, Optional.ofNullable(object.getMetadata().getLabels()).orElse(Map.of()));
+        ConfigDigests.lastWrite(object).ifPresent(writes::add);
+      });
+    }
     // A pod seen for the first time is checked at once against what its owner declares.
     Optional<Baseline> captured = PodRecords.baseline(pod).isPresent() ? Optional.empty()
         : Baselines.capture(pod, configHashes, now).map(b -> b.selectedBy(governing.stream().collect(
             Collectors.toMap(p -> p.getMetadata().getName(),
                 p -> Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L)))));
-    String namespace = pod.getMetadata().getNamespace();
-    Map<ConfigRef, Map<String, String>> labels = new HashMap<>();
-    for (ConfigRef ref : ConfigRefs.of(pod)) {
-      configLabels(namespace, ref).ifPresent(l -> labels.put(ref, l));
-    }
-    return new PodObservation(pod, governing, captured, declaredState(pod, configHashes, captured), labels,
-        exceptionsFor(namespace, pod.getMetadata().getLabels()), latestWrite(pod));
-  }
-
-  /**
-   * Current content hash of each ConfigMap and Secret the pod consumes, per {@link ConfigRef#key()}: of the keys the
-   * pod reads and, for a single-key reference, also of the whole object under {@link ConfigRef#objectKey()} (what
-   * baselines recorded before single-key tracking hold). An absent object has no entry.
-   */
-  public Map<String, String> configHashes(Pod pod) {
-    String namespace = pod.getMetadata().getNamespace();
-    Map<String, String> hashes = new HashMap<>();
-    for (ConfigRef ref : ConfigRefs.of(pod)) {
-      configObject(namespace, ref).ifPresent(object -> {
-        hashes.put(ref.key(), ConfigDigests.hash(object, ref.keys()));
-        if (!ref.readsAllKeys()) {
-          hashes.put(ref.objectKey(), ConfigDigests.hash(object, null));
-        }
-      });
-    }
-    return hashes;
-  }
-
-  /** The unkeyed whole-object hash of each ConfigMap and Secret the pod consumes, for baselines that hold one. */
-  private Map<String, String> unkeyedConfigHashes(Pod pod) {
-    Map<String, String> hashes = new HashMap<>();
-    for (ConfigRef ref : ConfigRefs.of(pod)) {
-      configObject(pod.getMetadata().getNamespace(), ref).flatMap(ConfigDigests::unkeyedHash)
-          .ifPresent(hash -> hashes.put(ref.objectKey(), hash));
-    }
-    return hashes;
-  }
-
-  /** Labels of a ConfigMap or Secret the pod consumes, empty when it is not cached. */
-  public Optional<Map<String, String>> configLabels(String namespace, ConfigRef ref) {
-    return configObject(namespace, ref).map(o -> Optional.ofNullable(o.getMetadata().getLabels()).orElse(Map.of()));
-  }
-
-  /**
-   * When the pod or a ConfigMap or Secret it consumes was last written (managedFields times): the moment the
-   * cluster last changed in a way this pod's evaluation can see.
-   */
-  public Optional<Instant> latestWrite(Pod pod) {
-    List<Instant> writes = new ArrayList<>();
-    Optional.ofNullable(pod.getMetadata().getManagedFields()).orElse(List.of()).stream()
-        .map(ManagedFieldsEntry::getTime).filter(Objects::nonNull).map(Instant::parse).forEach(writes::add);
-    for (ConfigRef ref : ConfigRefs.of(pod)) {
-      configObject(pod.getMetadata().getNamespace(), ref).flatMap(ConfigDigests::lastWrite).ifPresent(writes::add);
-    }
-    return writes.stream().max(Instant::compareTo);
+    DeclaredState declared = new DeclaredState(declaredImages(pod),
+        PodRecords.baseline(pod).or(() -> captured).orElse(null), configHashes,
+        controllerOf(pod).map(OwnerReference::getKind).orElse(null), isRollingOut(pod), unkeyedConfigHashes);
+    return new PodObservation(pod, governing, captured, declared, configLabels,
+        exceptionsFor(namespace, pod.getMetadata().getLabels()), writes.stream().max(Instant::compareTo));
   }
 
   private Optional<HasMetadata> configObject(String namespace, ConfigRef ref) {
     ResourceID id = new ResourceID(ref.name(), namespace);
     return ConfigRef.CONFIG_MAP.equals(ref.kind()) ? configMaps.get(id).map(HasMetadata.class::cast)
         : secrets.get(id).map(HasMetadata.class::cast);
-  }
-
-  /**
-   * What the pod should be: the images its owner declares for it, its baseline, the current hashes of what it
-   * consumes, and whether its owner is rolling it out.
-   */
-  /** {@code firstBaseline}: the baseline just captured for a pod that has none recorded yet. */
-  public DeclaredState declaredState(Pod pod, Map<String, String> configHashes, Optional<Baseline> firstBaseline) {
-    Optional<OwnerReference> owner = controllerOf(pod);
-    return new DeclaredState(declaredImages(pod), PodRecords.baseline(pod).or(() -> firstBaseline).orElse(null),
-        configHashes,
-        owner.map(OwnerReference::getKind).orElse(null), isRollingOut(pod), unkeyedConfigHashes(pod));
   }
 
   /**
