@@ -19,9 +19,10 @@ import java.util.Objects;
 
 /**
  * What the caches keep. Owners: everything but managedFields, which is often a third of an object and read only
- * for the time of the last write (that time stays, as a single entry), and kubectl's last-applied copy. Pods, the bulk of the cache: also none of
- * what detection, selection, readiness and remediation never read (probes, resources, scheduling, container
- * states), and the strings thousands of pods repeat (namespace, labels, images) shared, not copied.
+ * for the time of the last write (that time stays, as a single entry), and kubectl's last-applied copy. Pods, the
+ * bulk of the cache: also none of what detection, selection, readiness and remediation never read (probes,
+ * resources, scheduling, container states), and the strings thousands of pods repeat (namespace, labels, images)
+ * shared, not copied.
  * A bare pod keeps its whole spec: it is recreated from it.
  */
 public final class CacheTransforms {

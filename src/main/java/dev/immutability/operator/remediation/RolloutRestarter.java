@@ -164,7 +164,6 @@ final class RolloutRestarter {
     return at;
   }
 
-
   private static boolean onDelete(HasMetadata owner) {
     return owner instanceof StatefulSet sts && sts.getSpec().getUpdateStrategy() != null
         && "OnDelete".equals(sts.getSpec().getUpdateStrategy().getType());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * How many of a policy's pods are out of service. For an owner whose kind says how many pods it wants: the pods it
@@ -27,7 +28,8 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
 
   /**
    * @param availability what the owner's status says; empty for kinds whose status does not say
-   * @param ready uids of the owner's pods available now: ready for its minReadySeconds (selected or not)
+   * @param ready uids of the owner's pods available now: ready for its minReadySeconds (selected or not); empty
+   *     when its status does not say
    * @param unready creation time of each unready pod, by uid
    */
   record OwnerPods(Optional<OwnerAvailability> availability, Set<String> ready, Map<String, Instant> unready) {}
@@ -57,10 +59,9 @@ record Unavailability(Map<String, OwnerPods> byOwner, int withoutOwner) {
           p.getMetadata().getCreationTimestamp() == null ? Instant.EPOCH
               : Instant.parse(p.getMetadata().getCreationTimestamp())));
       Optional<OwnerAvailability> availability = ownerAvailability.apply(pods.get(0));
-      Set<String> ready = new HashSet<>();
-      podsOfOwner.apply(owner).stream()
-          .filter(p -> availability.map(a -> a.isAvailable(p, now)).orElseGet(() -> PodReadiness.isReady(p)))
-          .forEach(p -> ready.add(p.getMetadata().getUid()));
+      // Only an owner that says how many pods it wants is counted by its available pods.
+      Set<String> ready = availability.map(a -> podsOfOwner.apply(owner).stream().filter(p -> a.isAvailable(p, now))
+          .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet())).orElse(Set.of());
       byOwner.put(owner, new OwnerPods(availability, ready, unready));
     });
     return new Unavailability(Map.copyOf(byOwner), withoutOwner);
