@@ -19,9 +19,12 @@ import dev.immutability.operator.remediation.ReplacementLedger;
 import dev.immutability.operator.reports.PolicyReporter;
 import dev.immutability.operator.runtime.DaemonThreads;
 import dev.immutability.operator.webhook.AdmissionWebhook;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.Cloner;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -93,7 +96,8 @@ public final class ImmutabilityOperator implements AutoCloseable {
 
     operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false)
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+          .withResourceCloner(podsUncloned(client));
       if (settings.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(),
             settings.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
@@ -129,6 +133,21 @@ public final class ImmutabilityOperator implements AutoCloseable {
       log.error("lost the leadership Lease; exiting so that a fresh process can stand by");
       DaemonThreads.named("exit-on-lost-lease").newThread(() -> System.exit(1)).start();
     }
+  }
+
+  /**
+   * The SDK deep-copies every resource before its reconciler sees it, a JSON round trip. The pod reconciler only
+   * reads its pod and never returns it for an update, and everything else reads pods straight from the same cache,
+   * so pods are handed over as cached: at start-up that copy was a tenth of the operator's CPU. Policies and
+   * exceptions get their status set by their reconcilers and stay copied.
+   */
+  private static Cloner podsUncloned(KubernetesClient client) {
+    return new Cloner() {
+      @Override
+      public <R extends HasMetadata> R clone(R object) {
+        return object instanceof Pod ? object : client.getKubernetesSerialization().clone(object);
+      }
+    };
   }
 
   private static void namespaces(ControllerConfigurationOverrider<?> config, OperatorSettings settings) {

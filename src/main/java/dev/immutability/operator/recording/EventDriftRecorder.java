@@ -5,6 +5,7 @@ import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.drift.Findings;
 import dev.immutability.operator.metrics.OperatorMetrics;
 import dev.immutability.operator.runtime.DaemonThreads;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -109,9 +110,9 @@ public final class EventDriftRecorder implements AutoCloseable {
       return;
     }
     if (findings == null) {
-      recorder.recordCondition(pod, PodRecords.findings(pod), clock.instant());
+      recorder.recordCondition(pod.getMetadata(), PodRecords.findings(pod), clock.instant());
     } else {
-      Pod written = recorder.writeFindings(pod, findings, Optional.empty());
+      ObjectMeta written = recorder.writeFindings(pod, findings, Optional.empty());
       progress.findingWritten = true;
       recorder.recordCondition(written, findings, clock.instant());
     }

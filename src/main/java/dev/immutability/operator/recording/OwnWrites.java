@@ -1,6 +1,7 @@
 package dev.immutability.operator.recording;
 
 import dev.immutability.operator.runtime.BoundedMaps;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ public final class OwnWrites {
   /** Written version → the version it was written on. */
   private final Map<String, String> versions = BoundedMaps.lru(MAX_REMEMBERED);
 
-  public void wrote(String base, Pod result) {
+  public void wrote(String base, ObjectMeta result) {
     versions.put(key(result), base);
   }
 
@@ -23,11 +24,11 @@ public final class OwnWrites {
    * lies between them. An update that spans more (a re-list after a lost watch) is evaluated.
    */
   public boolean consume(Pod updated, Pod previous) {
-    String base = versions.remove(key(updated));
+    String base = versions.remove(key(updated.getMetadata()));
     return base != null && base.equals(previous.getMetadata().getResourceVersion());
   }
 
-  private static String key(Pod pod) {
-    return pod.getMetadata().getUid() + "@" + pod.getMetadata().getResourceVersion();
+  private static String key(ObjectMeta pod) {
+    return pod.getUid() + "@" + pod.getResourceVersion();
   }
 }

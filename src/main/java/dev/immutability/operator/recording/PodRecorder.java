@@ -2,11 +2,10 @@ package dev.immutability.operator.recording;
 
 import dev.immutability.operator.drift.Baseline;
 import dev.immutability.operator.drift.Finding;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -21,12 +20,12 @@ import java.util.stream.Collectors;
  */
 public final class PodRecorder {
   private static final int HTTP_NOT_FOUND = 404;
-  private final KubernetesClient client;
-  private final BiConsumer<String, Pod> written;
+  private final PodMetadataPatch patches;
+  private final BiConsumer<String, ObjectMeta> written;
 
-  /** {@code written} is told each write: the resourceVersion it was made on, and the pod as it left it. */
-  public PodRecorder(KubernetesClient client, BiConsumer<String, Pod> written) {
-    this.client = client;
+  /** {@code written} is told each write: the resourceVersion it was made on, and the pod's metadata as it left it. */
+  public PodRecorder(KubernetesClient client, BiConsumer<String, ObjectMeta> written) {
+    this.patches = new PodMetadataPatch(client);
     this.written = written;
   }
 
@@ -44,8 +43,8 @@ public final class PodRecorder {
     recordCondition(writeFindings(pod, findings, baseline), findings, now);
   }
 
-  /** The findings (and a first baseline) without the condition that follows them; returns the pod as written. */
-  public Pod writeFindings(Pod pod, List<Finding> findings, Optional<Baseline> baseline) {
+  /** The findings (and a first baseline) without the condition that follows them; returns the pod's metadata as written. */
+  public ObjectMeta writeFindings(Pod pod, List<Finding> findings, Optional<Baseline> baseline) {
     boolean drifted = !findings.isEmpty();
     Map<String, Object> annotations = new HashMap<>();
     annotations.put(PodRecords.FINDINGS_ANNOTATION, drifted ? PodRecords.toJson(findings) : null);
@@ -56,7 +55,7 @@ public final class PodRecorder {
   }
 
   /** The pod's condition for its {@code findings}: written after them, or again when that write failed. */
-  public void recordCondition(Pod recorded, List<Finding> findings, Instant now) {
+  public void recordCondition(ObjectMeta recorded, List<Finding> findings, Instant now) {
     boolean drifted = !findings.isEmpty();
     String reasons = findings.stream().map(f -> f.reason().name()).distinct().sorted().collect(Collectors.joining(","));
     Map<String, Object> condition = Map.of(
@@ -74,13 +73,11 @@ public final class PodRecorder {
    * between. {@code written} is told the version the metadata write left as its base, so a write that slipped in
    * between is never taken for one of ours.
    */
-  private void patchStatus(Pod recorded, Map<String, Object> condition) {
-    String base = recorded.getMetadata().getResourceVersion();
+  private void patchStatus(ObjectMeta recorded, Map<String, Object> condition) {
+    String base = recorded.getResourceVersion();
     try {
-      written.accept(base, client.pods().inNamespace(recorded.getMetadata().getNamespace())
-          .resource(recorded).subresource("status")
-          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-              PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition))))));
+      written.accept(base, patches.patch(recorded, "status", PodMetadataPatch.STRATEGIC_MERGE,
+          PodRecords.toJson(Map.of("status", Map.of("conditions", List.of(condition))))));
     } catch (KubernetesClientException e) {
       // The findings just written can get the pod replaced before its condition is: nothing left to mark.
       if (e.getCode() != HTTP_NOT_FOUND) {
@@ -96,18 +93,17 @@ public final class PodRecorder {
     annotations.put(PodRecords.FINDINGS_ANNOTATION, null);
     Map<String, Object> labels = new HashMap<>();
     labels.put(PodRecords.DRIFTED_LABEL, null);
-    Pod cleared = patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
+    ObjectMeta cleared = patchMetadata(pod, Map.of("annotations", annotations, "labels", labels));
     // Strategic merge's delete directive removes our condition by its type and leaves the kubelet's alone.
     patchStatus(cleared, Map.of("type", PodRecords.CONDITION_TYPE, "$patch", "delete"));
   }
 
-  private Pod patchMetadata(Pod pod, Map<String, Object> metadata) {
+  private ObjectMeta patchMetadata(Pod pod, Map<String, Object> metadata) {
     String base = pod.getMetadata().getResourceVersion();
     Map<String, Object> withVersion = new HashMap<>(metadata);
     withVersion.put("resourceVersion", base);
-    // Patched through the pod in hand: by name, the client would GET the pod first.
-    Pod result = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), PodRecords.toJson(Map.of("metadata", withVersion)));
+    ObjectMeta result = patches.patch(pod.getMetadata(), "", PodMetadataPatch.MERGE,
+        PodRecords.toJson(Map.of("metadata", withVersion)));
     written.accept(base, result);
     return result;
   }

@@ -119,8 +119,14 @@ public final class ScaleBenchmark {
     startOperator(kubeconfig);
     awaitCondition("operator ready", Duration.ofMinutes(5), () -> httpStatus("/readyz") == 200);
     line("ready %.1f s after start", seconds(operatorStart));
-    awaitCondition("baselines", Duration.ofMinutes(30), Duration.ofSeconds(1), () -> podsWithoutBaseline() == 0);
+    List<String> progress = new ArrayList<>();
+    awaitCondition("baselines", Duration.ofMinutes(30), Duration.ofSeconds(1), () -> {
+      long left = podsWithoutBaseline();
+      progress.add(String.format("%.0f s %d", seconds(operatorStart), left));
+      return left == 0;
+    });
     line("baselines on every pod %.1f s after start", seconds(operatorStart));
+    line("pods without a baseline, by seconds after start: %s", String.join(", ", progress));
     line("until then: API requests %s; CPU seconds %s", requestsSince(requestsBefore), cpuSince(processCpuBefore));
 
     Thread.sleep(10_000);
@@ -371,7 +377,8 @@ public final class ScaleBenchmark {
 
   private long podsWithoutBaseline() {
     return benchPods.getStore().list().stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && PodRecords.baseline(p).isEmpty()).count();
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null
+            && !p.getMetadata().getAnnotations().containsKey(PodRecords.BASELINE_ANNOTATION)).count();
   }
 
   private long baselined(String namespace, String app) {
@@ -469,6 +476,8 @@ public final class ScaleBenchmark {
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           if (operator != null && process.getFileName().toString().equals(String.valueOf(operator.pid()))) {
             name = "operator";
+          } else if (process.getFileName().toString().equals(String.valueOf(ProcessHandle.current().pid()))) {
+            name = "benchmark";
           } else if (!List.of("kube-apiserver", "etcd", "kube-controller", "kube-scheduler", "kwok").contains(name)) {
             continue;
           }

@@ -14,7 +14,7 @@ class OwnWritesTest {
   @Test
   void anUpdateMadeOfOneOwnWriteIsRecognisedOnce() {
     OwnWrites writes = new OwnWrites();
-    writes.wrote("9", version("10"));
+    writes.wrote("9", version("10").getMetadata());
 
     assertThat(writes.consume(version("11"), version("10"))).as("someone else's later write").isFalse();
     assertThat(writes.consume(version("10"), version("9"))).isTrue();
@@ -25,7 +25,7 @@ class OwnWritesTest {
   void anUpdateSpanningMoreThanTheOwnWriteIsEvaluated() {
     // A re-list after a lost watch shows 8 -> 10: someone's write 9 may lie between, under our write 10.
     OwnWrites writes = new OwnWrites();
-    writes.wrote("9", version("10"));
+    writes.wrote("9", version("10").getMetadata());
     assertThat(writes.consume(version("10"), version("8"))).isFalse();
   }
 }

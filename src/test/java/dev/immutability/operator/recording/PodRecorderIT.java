@@ -9,6 +9,7 @@ import dev.immutability.operator.drift.Finding;
 import dev.immutability.operator.testing.ClusterExtension;
 import dev.immutability.operator.testing.TestCluster;
 import dev.immutability.operator.testing.Workloads;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -41,19 +42,26 @@ class PodRecorderIT {
     Pod pod = await().atMost(Workloads.TIMEOUT).until(
         () -> cluster.client().pods().inNamespace(cluster.namespace()).withName("recorded").get(), Workloads::isReady);
     List<String> requests = new CopyOnWriteArrayList<>();
+    List<String> accepted = new CopyOnWriteArrayList<>();
+    List<ObjectMeta> told = new CopyOnWriteArrayList<>();
     try (KubernetesClient counted = new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig())))
         .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor("count", new Interceptor() {
           @Override
           public void before(BasicBuilder request, HttpRequest sent, RequestTags tags) {
             requests.add(sent.method() + " " + sent.uri().getPath());
+            accepted.add(String.valueOf(sent.header("Accept")));
           }
         })).build()) {
-      PodRecorder recorder = new PodRecorder(counted, (base, written) -> { });
+      PodRecorder recorder = new PodRecorder(counted, (base, written) -> told.add(written));
       String path = "/api/v1/namespaces/" + cluster.namespace() + "/pods/recorded";
 
       recorder.recordBaseline(pod, new Baseline(Map.of("nginx", "nginx:1.27"), Map.of(), Map.of(), Instant.now()));
       assertThat(requests).containsExactly("PATCH " + path);
+      // The answer is the pod's metadata only, and the recorder is told the version its write made.
+      assertThat(accepted).allMatch(accept -> accept.contains("as=PartialObjectMetadata"));
+      assertThat(told).singleElement().extracting(ObjectMeta::getResourceVersion).isEqualTo(cluster.client().pods()
+          .inNamespace(cluster.namespace()).withName("recorded").get().getMetadata().getResourceVersion());
 
       requests.clear();
       Pod baselined = cluster.client().pods().inNamespace(cluster.namespace()).withName("recorded").get();
