@@ -1,6 +1,7 @@
 package dev.immutability.operator;
 
 import dev.immutability.operator.config.OperatorSettings;
+import dev.immutability.operator.observe.ApiSerialization;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -35,7 +36,8 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = new KubernetesClientBuilder().withKubernetesSerialization(ApiSerialization.create())
+        .build();
     ImmutabilityOperator operator;
     try {
       operator = new ImmutabilityOperator(client, OperatorSettings.fromEnvironment()).start();

@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,14 +13,12 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * What the caches keep. Owners: everything but managedFields, which is often a third of an object and read only
- * for the time of the last write (that time stays, as a single entry), and kubectl's last-applied copy. Pods, the
- * bulk of the cache: also none of what detection, selection, readiness and remediation never read (probes,
- * resources, scheduling, container states), and the strings thousands of pods repeat (namespace, labels, images)
- * shared, not copied.
+ * What the caches keep, beyond the single managedFields entry every object is read with ({@link ApiSerialization}).
+ * Owners: everything but kubectl's last-applied copy. Pods, the bulk of the cache: none of what detection,
+ * selection, readiness and remediation never read (probes, resources, scheduling, container states), and the
+ * strings thousands of pods repeat (namespace, labels, images) shared, not copied.
  * A bare pod keeps its whole spec: it is recreated from it.
  */
 public final class CacheTransforms {
@@ -34,9 +30,8 @@ public final class CacheTransforms {
   /** kubectl's client-side apply keeps a copy of the whole object in it: never read, often the object's size again. */
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-  /** Owners (ReplicaSets, StatefulSets, DaemonSets, Jobs): without managedFields and kubectl's copy of the object. */
+  /** Owners (ReplicaSets, StatefulSets, DaemonSets, Jobs): without kubectl's copy of the object. */
   public static <R extends HasMetadata> R slimOwner(R owner) {
-    withoutManagedFields(owner);
     Map<String, String> annotations = owner.getMetadata().getAnnotations();
     if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
       Map<String, String> kept = new HashMap<>(annotations);
@@ -46,20 +41,7 @@ public final class CacheTransforms {
     return owner;
   }
 
-  public static <R extends HasMetadata> R withoutManagedFields(R object) {
-    List<ManagedFieldsEntry> entries = object.getMetadata().getManagedFields();
-    if (entries == null || entries.isEmpty()) {
-      return object;
-    }
-    String latest = entries.stream().map(ManagedFieldsEntry::getTime).filter(Objects::nonNull)
-        .max(String::compareTo).orElse(null);
-    object.getMetadata().setManagedFields(latest == null ? null
-        : List.of(new ManagedFieldsEntryBuilder().withTime(latest).build()));
-    return object;
-  }
-
   public static Pod slimPod(Pod pod) {
-    withoutManagedFields(pod);
     shareStrings(pod.getMetadata());
     if (pod.getSpec() != null && ClusterView.controllerOf(pod).isPresent()) {
       slim(pod.getSpec());

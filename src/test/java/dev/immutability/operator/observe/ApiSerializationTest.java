@@ -1,0 +1,75 @@
+package dev.immutability.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Test;
+
+class ApiSerializationTest {
+  private final KubernetesSerialization serialization = ApiSerialization.create();
+
+  private static String pod(String managedFields) {
+    return """
+        {"apiVersion": "v1", "kind": "Pod",
+         "metadata": {"name": "web-1", "namespace": "shop", "resourceVersion": "42",
+                      "labels": {"app": "web"}, %s
+                      "annotations": {"team": "a"}},
+         "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}
+        """.formatted(managedFields);
+  }
+
+  @Test
+  void managedFieldsAreReadAsTheTimeOfTheLatestWriteAlone() {
+    Pod pod = serialization.unmarshal(pod("""
+        "managedFields": [
+          {"manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1",
+           "time": "2026-01-01T00:00:05Z", "fieldsType": "FieldsV1",
+           "fieldsV1": {"f:metadata": {"f:labels": {".": {}, "f:app": {}}}, "f:spec": {"f:containers": {}}}},
+          {"manager": "kubelet", "operation": "Update", "subresource": "status", "apiVersion": "v1",
+           "time": "2026-01-01T00:00:09Z", "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:phase": {}}}},
+          {"manager": "kubectl", "operation": "Update", "apiVersion": "v1",
+           "time": "2026-01-01T00:00:07Z", "fieldsType": "FieldsV1", "fieldsV1": {"f:metadata": {}}}
+        ],"""), Pod.class);
+
+    assertThat(pod.getMetadata().getManagedFields()).singleElement().satisfies(entry -> {
+      assertThat(entry.getTime()).isEqualTo("2026-01-01T00:00:09Z");
+      assertThat(entry.getManager()).isNull();
+      assertThat(entry.getFieldsV1()).isNull();
+    });
+    // Everything around them is read as ever.
+    assertThat(pod.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(pod.getMetadata().getLabels()).containsEntry("app", "web");
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry("team", "a");
+    assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
+  }
+
+  @Test
+  void objectsWithoutManagedFieldsOrTimesHaveNoEntry() {
+    assertThat(serialization.unmarshal(pod(""), Pod.class).getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(serialization.unmarshal(pod("\"managedFields\": [],"), Pod.class).getMetadata().getManagedFields())
+        .isEmpty();
+    assertThat(serialization.unmarshal(pod("\"managedFields\": [{\"manager\": \"x\", \"fieldsV1\": {}}],"),
+        Pod.class).getMetadata().getManagedFields()).isEmpty();
+  }
+
+  @Test
+  void everyKindIsReadThisWay() {
+    ConfigMap config = serialization.unmarshal("""
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "managedFields": [
+          {"manager": "kubectl", "time": "2026-02-01T10:00:00Z", "fieldsV1": {"f:data": {"f:mode": {}}}}]},
+         "data": {"mode": "fast"}}
+        """, ConfigMap.class);
+    assertThat(config.getMetadata().getManagedFields()).singleElement()
+        .satisfies(entry -> assertThat(entry.getTime()).isEqualTo("2026-02-01T10:00:00Z"));
+    assertThat(config.getData()).containsEntry("mode", "fast");
+  }
+
+  @Test
+  void managedFieldsThatAreNotAListAreRefused() {
+    assertThatThrownBy(() -> serialization.unmarshal(pod("\"managedFields\": {\"time\": \"x\"},"), Pod.class))
+        .hasStackTraceContaining("managedFields must be a list");
+  }
+}
