@@ -1,9 +1,8 @@
 package dev.immutability.operator;
 
 import dev.immutability.operator.config.OperatorSettings;
-import dev.immutability.operator.observe.ApiSerialization;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +35,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    KubernetesClient client = new KubernetesClientBuilder().withKubernetesSerialization(ApiSerialization.create())
-        .build();
+    KubernetesClient client = OperatorClient.create(Config.autoConfigure(null));
     ImmutabilityOperator operator;
     try {
       operator = new ImmutabilityOperator(client, OperatorSettings.fromEnvironment()).start();

@@ -28,17 +28,19 @@ final class PodMetadataPatch {
   record Answer(ObjectMeta metadata) {}
 
   private final KubernetesClient client;
+  private final String pods;
 
   PodMetadataPatch(KubernetesClient client) {
     this.client = client;
+    this.pods = client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/";
   }
 
   /** Patches the pod (or its {@code subresource}, when not empty) and returns its metadata as the patch left it. */
   ObjectMeta patch(ObjectMeta pod, String subresource, String contentType, String body) {
-    String path = "api/v1/namespaces/" + encode(pod.getNamespace()) + "/pods/" + encode(pod.getName())
+    String uri = pods + encode(pod.getNamespace()) + "/pods/" + encode(pod.getName())
         + (subresource.isEmpty() ? "" : "/" + subresource);
     HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
-        .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/" + path)
+        .uri(uri)
         .method("PATCH", contentType, body)
         .setHeader("Accept", METADATA_ONLY)
         .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)

@@ -1,11 +1,10 @@
 package dev.immutability.operator.testing;
 
 import dev.immutability.operator.ImmutabilityOperator;
+import dev.immutability.operator.OperatorClient;
 import dev.immutability.operator.config.OperatorSettings;
-import dev.immutability.operator.observe.ApiSerialization;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -27,8 +26,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   private OperatorHarness(TestCluster cluster, Map<String, String> extraEnv) {
     installCrd(cluster.client());
-    client = new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration())
-        .withKubernetesSerialization(ApiSerialization.create()).build();
+    client = OperatorClient.create(cluster.client().getConfiguration());
     // The webhook on a free loopback port, registered by URL under a name of the test's own.
     Map<String, String> env = new HashMap<>(Map.of("WEBHOOK_ADDRESS", "127.0.0.1:0",
         "WEBHOOK_CONFIGURATION_NAME", "immutability-" + cluster.namespace(), "RUNTIME_EVENTS_TOKEN", RUNTIME_EVENTS_TOKEN));
