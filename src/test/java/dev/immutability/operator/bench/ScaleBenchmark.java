@@ -527,14 +527,21 @@ public final class ScaleBenchmark {
         .findFirst().orElse(-1L);
   }
 
-  /** jcmd GC.run, then the heap in use as GC.heap_info reports it. */
+  /**
+   * jcmd GC.run, then the heap in use as GC.heap_info reports it: one "heap" line with G1, a young and an old
+   * "generation" line with the serial collector.
+   */
   private long heapAfterGcMiB() {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     LocalCluster.exec(List.of(jcmd, String.valueOf(operator.pid()), "GC.run"), 60, false);
     String info = LocalCluster.exec(List.of(jcmd, String.valueOf(operator.pid()), "GC.heap_info"), 60, false)
         .output();
-    Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
-    return used.find() ? Long.parseLong(used.group(1)) / 1024 : -1;
+    Matcher used = Pattern.compile("(?:heap|generation) +total \\d+K, used (\\d+)K").matcher(info);
+    long kib = -1;
+    while (used.find()) {
+      kib = Math.max(kib, 0) + Long.parseLong(used.group(1));
+    }
+    return kib < 0 ? -1 : kib / 1024;
   }
 
   private static void awaitCondition(String what, Duration limit, BooleanSupplier condition) {

@@ -1,6 +1,7 @@
 package dev.immutability.operator.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.immutability.operator.drift.Baseline;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -72,5 +74,25 @@ class PodRecorderIT {
     Pod recorded = cluster.client().pods().inNamespace(cluster.namespace()).withName("recorded").get();
     assertThat(PodRecords.isDrifted(recorded)).isTrue();
     assertThat(PodRecords.baseline(recorded)).isPresent();
+  }
+
+  /** Records patched with the metadata-only answer fail as any client request does: callers tell 404 and 409 apart. */
+  @Test
+  void aStaleOrMissingPodFailsWithTheApiServersCode(TestCluster cluster) {
+    KubernetesClient client = cluster.client();
+    Pod pod = client.pods().inNamespace(cluster.namespace()).resource(new PodBuilder().withNewMetadata()
+        .withName("stale").endMetadata().withSpec(Workloads.nginx().build()).build()).create();
+    PodRecorder recorder = new PodRecorder(client, (base, written) -> { });
+    Baseline baseline = new Baseline(Map.of("nginx", "nginx:1.27"), Map.of(), Map.of(), Instant.now());
+    client.pods().inNamespace(cluster.namespace()).withName("stale").edit(p -> new PodBuilder(p).editMetadata()
+        .addToLabels("touched", "yes").endMetadata().build());
+
+    assertThatThrownBy(() -> recorder.recordBaseline(pod, baseline)).isInstanceOfSatisfying(
+        KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    client.pods().inNamespace(cluster.namespace()).withName("stale").withGracePeriod(0).delete();
+    await().atMost(Workloads.TIMEOUT)
+        .until(() -> client.pods().inNamespace(cluster.namespace()).withName("stale").get() == null);
+    assertThatThrownBy(() -> recorder.recordBaseline(pod, baseline)).isInstanceOfSatisfying(
+        KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
   }
 }
