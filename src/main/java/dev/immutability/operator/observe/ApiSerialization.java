@@ -42,7 +42,15 @@ public final class ApiSerialization {
         return context.reportInputMismatch(this, "managedFields must be a list, not %s", parser.currentToken());
       }
       String latest = null;
-      while (parser.nextToken() == JsonToken.START_OBJECT) {
+      for (JsonToken entry = parser.nextToken(); entry != JsonToken.END_ARRAY; entry = parser.nextToken()) {
+        if (entry == null) {
+          return context.reportInputMismatch(this, "managedFields ends before its list does");
+        }
+        if (entry != JsonToken.START_OBJECT) {
+          // Not an entry the API server would send: skipped whole, so the rest of the object reads as ever.
+          parser.skipChildren();
+          continue;
+        }
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
           String field = parser.currentName();
           JsonToken value = parser.nextToken();

@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 final class PodMetadataPatch {
   static final String MERGE = "application/merge-patch+json";
   static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
-  private static final String METADATA_ONLY = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+  /** The metadata alone, or the whole object from a server (or proxy) that cannot answer with less. */
+  private static final String METADATA_ONLY =
+      "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json";
 
   /** The answer's metadata; the rest, were a server to send the whole pod, is skipped unread. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -52,26 +54,28 @@ final class PodMetadataPatch {
       Thread.currentThread().interrupt();
       throw new KubernetesClientException("interrupted while patching pod " + pod.getName(), e);
     } catch (ExecutionException e) {
-      throw new KubernetesClientException("patching pod " + pod.getName() + " failed: " + e.getCause(), e.getCause());
+      if (e.getCause() instanceof KubernetesClientException failed) {
+        throw failed;
+      }
+      throw new KubernetesClientException("PATCH " + uri + " failed: " + e.getCause(), e.getCause());
     }
     if (!response.isSuccessful()) {
-      throw failure(response);
+      throw failure(uri, response);
     }
     return client.getKubernetesSerialization().unmarshal(response.body(), Answer.class).metadata();
   }
 
   /** The API server's Status when it sent one, so callers see its code (404, 409) as from any other request. */
-  private KubernetesClientException failure(HttpResponse<String> response) {
+  private KubernetesClientException failure(String uri, HttpResponse<String> response) {
+    Status status = null;
     try {
-      Status status = client.getKubernetesSerialization().unmarshal(response.body(), Status.class);
-      if (status != null && status.getCode() != null) {
-        return new KubernetesClientException(status);
-      }
+      status = client.getKubernetesSerialization().unmarshal(response.body(), Status.class);
     } catch (RuntimeException notAStatus) {
       // Not from the API server itself (a proxy, say): the code and body are all there is.
     }
-    return new KubernetesClientException("patching a pod failed: HTTP " + response.code() + " " + response.body(),
-        response.code(), null);
+    String message = status != null && status.getMessage() != null ? status.getMessage() : response.body();
+    return new KubernetesClientException("PATCH " + uri + " failed: HTTP " + response.code() + ": " + message,
+        response.code(), status);
   }
 
   private static String encode(String segment) {

@@ -68,6 +68,17 @@ class ApiSerializationTest {
   }
 
   @Test
+  void entriesThatAreNotObjectsAreSkippedWithoutLosingTheRest() {
+    Pod pod = serialization.unmarshal(pod("""
+        "managedFields": [1, "x", [{"time": "2030-01-01T00:00:00Z"}], null,
+          {"manager": "kubelet", "time": "2026-01-01T00:00:09Z", "fieldsV1": {"f:status": {}}}],"""), Pod.class);
+    assertThat(pod.getMetadata().getManagedFields()).singleElement()
+        .satisfies(entry -> assertThat(entry.getTime()).isEqualTo("2026-01-01T00:00:09Z"));
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry("team", "a");
+    assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
+  }
+
+  @Test
   void managedFieldsThatAreNotAListAreRefused() {
     assertThatThrownBy(() -> serialization.unmarshal(pod("\"managedFields\": {\"time\": \"x\"},"), Pod.class))
         .hasStackTraceContaining("managedFields must be a list");

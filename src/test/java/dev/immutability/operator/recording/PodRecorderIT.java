@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -70,6 +72,10 @@ class PodRecorderIT {
       recorder.recordFindings(baselined, List.of(Finding.of(DriftReason.ImageChanged, "nginx", "edited",
           Instant.now())), Instant.now());
       assertThat(requests).containsExactly("PATCH " + path, "PATCH " + path + "/status");
+      // The condition's answer too is metadata alone, and tells the version the findings and condition left.
+      assertThat(accepted).hasSize(3).allMatch(accept -> accept.contains("as=PartialObjectMetadata"));
+      assertThat(told).hasSize(3).last().extracting(ObjectMeta::getResourceVersion).isEqualTo(cluster.client()
+          .pods().inNamespace(cluster.namespace()).withName("recorded").get().getMetadata().getResourceVersion());
     }
     Pod recorded = cluster.client().pods().inNamespace(cluster.namespace()).withName("recorded").get();
     assertThat(PodRecords.isDrifted(recorded)).isTrue();
@@ -84,8 +90,9 @@ class PodRecorderIT {
         .withName("stale").endMetadata().withSpec(Workloads.nginx().build()).build()).create();
     PodRecorder recorder = new PodRecorder(client, (base, written) -> { });
     Baseline baseline = new Baseline(Map.of("nginx", "nginx:1.27"), Map.of(), Map.of(), Instant.now());
-    client.pods().inNamespace(cluster.namespace()).withName("stale").edit(p -> new PodBuilder(p).editMetadata()
-        .addToLabels("touched", "yes").endMetadata().build());
+    // Someone else's write since the pod in hand was read.
+    client.pods().inNamespace(cluster.namespace()).withName("stale")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
 
     assertThatThrownBy(() -> recorder.recordBaseline(pod, baseline)).isInstanceOfSatisfying(
         KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
