@@ -4,6 +4,7 @@ import static dev.immutability.operator.drift.TestPods.DIGEST_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,11 @@ class ConfigDriftTest {
 
   private static List<Finding> detect(Pod pod, Baseline baseline, Map<String, String> hashes,
       Predicate<ConfigRef> excluded) {
-    return DriftDetector.detect(pod, new DeclaredState(Map.of("app", "nginx:1.27"), baseline, hashes),
-        TestPods.policy(), excluded, NOW);
+    Pod before = Serialization.clone(pod);
+    List<Finding> findings = DriftDetector.detect(pod, new DeclaredState(Map.of("app", "nginx:1.27"), baseline,
+        hashes), TestPods.policy(), excluded, NOW);
+    assertThat(pod).as("the pod after detection").isEqualTo(before);
+    return findings;
   }
 
   private static List<Finding> detect(Pod pod, Baseline baseline, Map<String, String> hashes) {

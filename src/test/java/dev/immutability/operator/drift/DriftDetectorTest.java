@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.immutability.operator.api.ImagePin;
 import dev.immutability.operator.api.ImmutabilityPolicySpec;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,12 @@ class DriftDetectorTest {
   private static final Baseline BASELINE = new Baseline(Map.of("app", "nginx:1.27"), Map.of("app", DIGEST_A),
       Map.of(), NOW.minusSeconds(60));
 
+  /** Every case also checks that detection leaves the pod as it was: the operator hands it the cached pod itself. */
   private static List<Finding> detect(Pod pod, DeclaredState declared, ImmutabilityPolicySpec policy) {
-    return DriftDetector.detect(pod, declared, policy, NOW);
+    Pod before = Serialization.clone(pod);
+    List<Finding> findings = DriftDetector.detect(pod, declared, policy, NOW);
+    assertThat(pod).as("the pod after detection").isEqualTo(before);
+    return findings;
   }
 
   private static DeclaredState owned(Baseline baseline) {
