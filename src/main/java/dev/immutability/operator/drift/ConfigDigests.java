@@ -78,6 +78,12 @@ public final class ConfigDigests {
     return annotation(slim, LAST_WRITE).map(Instant::parse);
   }
 
+  /** When an object as read from the API server was last written: the latest time in its managedFields. */
+  public static Optional<Instant> writtenAt(HasMetadata full) {
+    return Optional.ofNullable(full.getMetadata().getManagedFields()).orElse(List.of()).stream()
+        .map(ManagedFieldsEntry::getTime).filter(Objects::nonNull).map(Instant::parse).max(Instant::compareTo);
+  }
+
   private static Optional<String> annotation(HasMetadata slim, String name) {
     Map<String, String> annotations = slim.getMetadata().getAnnotations();
     return Optional.ofNullable(annotations == null ? null : annotations.get(name));
@@ -86,9 +92,7 @@ public final class ConfigDigests {
   private static ObjectMeta metadata(HasMetadata full, String unkeyedHash) {
     ObjectMeta meta = full.getMetadata();
     Map<String, String> annotations = new HashMap<>(Map.of(UNKEYED_HASH, unkeyedHash));
-    Optional.ofNullable(meta.getManagedFields()).orElse(List.of()).stream().map(ManagedFieldsEntry::getTime)
-        .filter(Objects::nonNull).map(Instant::parse).max(Instant::compareTo)
-        .ifPresent(time -> annotations.put(LAST_WRITE, time.toString()));
+    writtenAt(full).ifPresent(time -> annotations.put(LAST_WRITE, time.toString()));
     return new ObjectMetaBuilder().withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid())
         .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels()).withAnnotations(annotations)
         .build();

@@ -14,7 +14,6 @@ import dev.immutability.operator.recording.PodRecords;
 import dev.immutability.operator.reports.ReportedCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -32,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -191,11 +189,16 @@ public final class ClusterView implements ReportedCluster {
 
   /** The policies governing the pod: see {@link PolicySelection#selectingPod}. */
   public List<ImmutabilityPolicy> policiesSelecting(Pod pod) {
+    return policiesSelecting(pod, PodRecords.baseline(pod));
+  }
+
+  /** {@code recorded}: the pod's baseline, whose record of the policies that selected it keeps them governing. */
+  private List<ImmutabilityPolicy> policiesSelecting(Pod pod, Optional<Baseline> recorded) {
     if (policies == null) {
       return List.of();
     }
     return PolicySelection.selectingPod(policies.list(pod.getMetadata().getNamespace()).toList(),
-        pod.getMetadata().getLabels(), PodRecords.baseline(pod).map(b -> b.selectedBy()).orElse(Map.of()));
+        pod.getMetadata().getLabels(), recorded.map(b -> b.selectedBy()).orElse(Map.of()));
   }
 
   public List<ImmutabilityPolicy> policiesSelecting(String namespace, Map<String, String> labels) {
@@ -231,7 +234,9 @@ public final class ClusterView implements ReportedCluster {
    * tracking hold), its labels and its last write. An absent object has no entry.
    */
   public PodObservation observe(Pod pod, Instant now) {
-    List<ImmutabilityPolicy> governing = policiesSelecting(pod);
+    // The baseline annotation is JSON: parsed once per evaluation.
+    Optional<Baseline> recorded = PodRecords.baseline(pod);
+    List<ImmutabilityPolicy> governing = policiesSelecting(pod, recorded);
     if (governing.isEmpty()) {
       return PodObservation.ungoverned(pod);
     }
@@ -242,8 +247,7 @@ public final class ClusterView implements ReportedCluster {
     // When the pod or something it consumes was last written: the moment the cluster last changed in a way this
     // evaluation can see.
     List<Instant> writes = new ArrayList<>();
-    Optional.ofNullable(pod.getMetadata().getManagedFields()).orElse(List.of()).stream()
-        .map(ManagedFieldsEntry::getTime).filter(Objects::nonNull).map(Instant::parse).forEach(writes::add);
+    ConfigDigests.writtenAt(pod).ifPresent(writes::add);
     for (ConfigRef ref : ConfigRefs.of(pod)) {
       configObject(namespace, ref).ifPresent(object -> {
         configHashes.put(ref.key(), ConfigDigests.hash(object, ref.keys()));
@@ -256,12 +260,12 @@ public final class ClusterView implements ReportedCluster {
       });
     }
     // A pod seen for the first time is checked at once against what its owner declares.
-    Optional<Baseline> captured = PodRecords.baseline(pod).isPresent() ? Optional.empty()
+    Optional<Baseline> captured = recorded.isPresent() ? Optional.empty()
         : Baselines.capture(pod, configHashes, now).map(b -> b.selectedBy(governing.stream().collect(
             Collectors.toMap(p -> p.getMetadata().getName(),
                 p -> Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L)))));
     DeclaredState declared = new DeclaredState(declaredImages(pod),
-        PodRecords.baseline(pod).or(() -> captured).orElse(null), configHashes,
+        recorded.or(() -> captured).orElse(null), configHashes,
         controllerOf(pod).map(OwnerReference::getKind).orElse(null), isRollingOut(pod), unkeyedConfigHashes);
     return new PodObservation(pod, governing, captured, declared, configLabels,
         exceptionsFor(namespace, pod.getMetadata().getLabels()), writes.stream().max(Instant::compareTo));

@@ -63,13 +63,13 @@ public final class EventDriftRecorder implements AutoCloseable {
     executor.execute(() -> attempt(namespace, podName, finding, eventReason, 1, new Progress()));
   }
 
-  /** Writes, or tries again with exponential backoff (conflicts, API server errors), a bounded number of times. */
   /** What earlier attempts of one record got done: the pod they found, and whether its finding was written. */
   private static final class Progress {
     volatile String podUid;
     volatile boolean findingWritten;
   }
 
+  /** Writes, or tries again with exponential backoff (conflicts, API server errors), a bounded number of times. */
   private void attempt(String namespace, String podName, Finding finding, String eventReason, int attempt,
       Progress progress) {
     try {
