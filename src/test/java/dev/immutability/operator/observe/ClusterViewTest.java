@@ -7,6 +7,16 @@ import dev.immutability.operator.recording.PodRecords;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import dev.immutability.operator.api.ImmutabilityPolicy;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The index keys that let a ConfigMap, Secret or owner event find its pods without a scan must agree. */
@@ -54,5 +64,52 @@ class ClusterViewTest {
     Pod recorded = TestPods.running().editMetadata().addToAnnotations(PodRecords.BASELINE_ANNOTATION, "{}")
         .endMetadata().build();
     assertThat(ClusterView.recordsIndexKeys(recorded)).containsExactly("shop");
+  }
+
+  @Test
+  void aPolicysPodsComeFromTheNamespaceIndexWithoutAScanOfEveryPod() {
+    Pod selected = TestPods.running().editMetadata().withName("web-1").endMetadata().build();
+    Pod otherApp = TestPods.running().editMetadata().withName("db-1").withUid("uid-2")
+        .withLabels(Map.of("app", "db")).endMetadata().build();
+    Pod otherNamespace = TestPods.running().editMetadata().withName("web-1").withNamespace("bank").withUid("uid-3")
+        .endMetadata().build();
+    ClusterView view = new ClusterView(new byte[32]);
+    view.attach(new NamespaceIndexedPods(List.of(selected, otherApp, otherNamespace)), null, null, null, Map.of(),
+        null);
+    ImmutabilityPolicy policy = new ImmutabilityPolicy();
+    policy.getMetadata().setName("web");
+    policy.getMetadata().setNamespace("shop");
+    policy.setSpec(TestPods.policy());
+
+    assertThat(view.podsSelectedBy(policy)).containsExactly(selected);
+  }
+
+  /** A pod cache that answers namespace index lookups and fails any scan of all its pods. */
+  private record NamespaceIndexedPods(List<Pod> pods) implements IndexedResourceCache<Pod> {
+    @Override
+    public List<Pod> byIndex(String indexName, String key) {
+      assertThat(indexName).isEqualTo(Cache.NAMESPACE_INDEX);
+      return pods.stream().filter(p -> key.equals(p.getMetadata().getNamespace())).collect(Collectors.toList());
+    }
+
+    @Override
+    public Stream<Pod> list(String namespace, Predicate<Pod> predicate) {
+      throw new AssertionError("scanned every pod for namespace " + namespace);
+    }
+
+    @Override
+    public Stream<Pod> list(Predicate<Pod> predicate) {
+      throw new AssertionError("scanned every pod");
+    }
+
+    @Override
+    public Optional<Pod> get(ResourceID id) {
+      return pods.stream().filter(p -> id.equals(ResourceID.fromResource(p))).findFirst();
+    }
+
+    @Override
+    public Stream<ResourceID> keys() {
+      return pods.stream().map(ResourceID::fromResource);
+    }
   }
 }
