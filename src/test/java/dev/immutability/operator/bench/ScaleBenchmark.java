@@ -242,7 +242,8 @@ public final class ScaleBenchmark {
   /**
    * A ConfigMap change under a Deployment the operator heals (25% budget), beside an identical Deployment that
    * `kubectl rollout restart` rolls with the same budget, under an Audit policy of its own: first and last old pod
-   * replaced, median of rounds.
+   * replaced, median of rounds. The two rollouts run one after the other, in turns: the reference first in even
+   * rounds, the healed one first in odd rounds.
    */
   private void rollouts() throws Exception {
     for (Strategy strategy : List.of(Strategy.Evict, Strategy.RolloutRestart)) {
@@ -264,31 +265,38 @@ public final class ScaleBenchmark {
         awaitCondition("rollout pods with baselines", Duration.ofMinutes(10), Duration.ofMillis(500),
             () -> baselined(namespace, "healed") == ROLLOUT_REPLICAS
             && baselined(namespace, "reference") == ROLLOUT_REPLICAS);
-        Set<String> oldReference = uids(namespace, "reference");
-        Map<String, Double> requestsBefore = apiRequests();
-        long start = System.nanoTime();
-        LocalCluster.Result restart = LocalCluster.exec(List.of(LocalCluster.binary("kubectl").toString(),
-            "--kubeconfig=" + System.getProperty("bench.kubeconfig"), "-n", namespace, "rollout", "restart",
-            "deployment/reference"), 60, false);
-        if (restart.exitCode() != 0) {
-          throw new IllegalStateException(restart.output());
+        // Which rollout goes first alternates by round, so neither always runs on a machine the other just left.
+        String referenceRequests = "";
+        String healedRequests = "";
+        for (boolean referenceTurn : round % 2 == 0 ? List.of(true, false) : List.of(false, true)) {
+          String app = referenceTurn ? "reference" : "healed";
+          Set<String> old = uids(namespace, app);
+          Map<String, Double> requestsBefore = apiRequests();
+          long start = System.nanoTime();
+          if (referenceTurn) {
+            LocalCluster.Result restart = LocalCluster.exec(List.of(LocalCluster.binary("kubectl").toString(),
+                "--kubeconfig=" + System.getProperty("bench.kubeconfig"), "-n", namespace, "rollout", "restart",
+                "deployment/reference"), 60, false);
+            if (restart.exitCode() != 0) {
+              throw new IllegalStateException(restart.output());
+            }
+            reference.add(replacementTimes(namespace, app, old, start));
+            referenceRequests = requestsSince(requestsBefore);
+          } else {
+            client.configMaps().inNamespace(namespace).withName("healed-config").edit(cm -> {
+              cm.getData().put("setting", "2");
+              return cm;
+            });
+            healed.add(replacementTimes(namespace, app, old, start));
+            healedRequests = requestsSince(requestsBefore);
+          }
+          // The next rollout starts once the operator has finished with this one's new pods.
+          awaitCondition(app + " pods with baselines", Duration.ofMinutes(5), Duration.ofMillis(100),
+              () -> baselined(namespace, app) == ROLLOUT_REPLICAS);
         }
-        reference.add(replacementTimes(namespace, "reference", oldReference, start));
-        String referenceRequests = requestsSince(requestsBefore);
-        // The healed rollout starts once the operator has finished with the reference's new pods.
-        awaitCondition("reference pods with baselines", Duration.ofMinutes(5), Duration.ofMillis(100),
-            () -> baselined(namespace, "reference") == ROLLOUT_REPLICAS);
-        Set<String> oldHealed = uids(namespace, "healed");
-        requestsBefore = apiRequests();
-        start = System.nanoTime();
-        client.configMaps().inNamespace(namespace).withName("healed-config").edit(cm -> {
-          cm.getData().put("setting", "2");
-          return cm;
-        });
-        healed.add(replacementTimes(namespace, "healed", oldHealed, start));
         if (round == 0) {
           line("API requests during the rollouts of round 0, %s: healed: %s; kubectl rollout restart: %s", strategy,
-              requestsSince(requestsBefore), referenceRequests);
+              healedRequests, referenceRequests);
           line("Events of round 0, %s, by reason: %s", strategy, client.v1().events().inNamespace(namespace).list()
               .getItems().stream().collect(Collectors.groupingBy(e -> e.getReason() + " on "
                   + e.getInvolvedObject().getKind(), TreeMap::new, Collectors.counting())));
