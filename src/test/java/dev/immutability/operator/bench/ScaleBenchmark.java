@@ -60,7 +60,7 @@ public final class ScaleBenchmark {
   private static final int SECRET_KB = Integer.getInteger("bench.secretKb", 100);
   private static final int SAMPLES = Integer.getInteger("bench.samples", 200);
   private static final int ROLLOUT_REPLICAS = Integer.getInteger("bench.rolloutReplicas", 100);
-  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
   private static final String HEAP = System.getProperty("bench.heap", "384m");
   private static final String LABEL = "immutability-bench";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -243,7 +243,7 @@ public final class ScaleBenchmark {
    * A ConfigMap change under a Deployment the operator heals (25% budget), beside an identical Deployment that
    * `kubectl rollout restart` rolls with the same budget, under an Audit policy of its own: first and last old pod
    * replaced, median of rounds. The two rollouts run one after the other, in turns: the reference first in even
-   * rounds, the healed one first in odd rounds.
+   * rounds, the healed one first in odd rounds (an even number of rounds balances the two orders).
    */
   private void rollouts() throws Exception {
     for (Strategy strategy : List.of(Strategy.Evict, Strategy.RolloutRestart)) {
@@ -598,6 +598,7 @@ public final class ScaleBenchmark {
 
   private static double median(List<double[]> rounds, int index) {
     List<Double> values = rounds.stream().map(r -> r[index]).sorted().toList();
-    return values.get(values.size() / 2);
+    int middle = values.size() / 2;
+    return values.size() % 2 == 1 ? values.get(middle) : (values.get(middle - 1) + values.get(middle)) / 2;
   }
 }

@@ -2,13 +2,13 @@ package dev.immutability.operator.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.immutability.operator.api.ImmutabilityPolicy;
 import dev.immutability.operator.drift.TestPods;
 import dev.immutability.operator.recording.PodRecords;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import dev.immutability.operator.api.ImmutabilityPolicy;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.List;
