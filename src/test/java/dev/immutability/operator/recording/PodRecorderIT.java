@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -60,7 +61,10 @@ class PodRecorderIT {
       PodRecorder recorder = new PodRecorder(counted, (base, written) -> told.add(written));
       String path = "/api/v1/namespaces/" + cluster.namespace() + "/pods/recorded";
 
+      // The reconciler hands the recorder the cached pod itself: the recorder must leave it as it was.
+      String podAsRead = Serialization.asJson(pod);
       recorder.recordBaseline(pod, new Baseline(Map.of("nginx", "nginx:1.27"), Map.of(), Map.of(), Instant.now()));
+      assertThat(Serialization.asJson(pod)).isEqualTo(podAsRead);
       assertThat(requests).containsExactly("PATCH " + path);
       // The answer is the pod's metadata only, and the recorder is told the version its write made.
       assertThat(accepted).allMatch(accept -> accept.contains("as=PartialObjectMetadata"));
@@ -69,8 +73,10 @@ class PodRecorderIT {
 
       requests.clear();
       Pod baselined = cluster.client().pods().inNamespace(cluster.namespace()).withName("recorded").get();
+      String baselinedAsRead = Serialization.asJson(baselined);
       recorder.recordFindings(baselined, List.of(Finding.of(DriftReason.ImageChanged, "nginx", "edited",
           Instant.now())), Instant.now());
+      assertThat(Serialization.asJson(baselined)).isEqualTo(baselinedAsRead);
       assertThat(requests).containsExactly("PATCH " + path, "PATCH " + path + "/status");
       // The condition's answer too is metadata alone, and tells the version the findings and condition left.
       assertThat(accepted).hasSize(3).allMatch(accept -> accept.contains("as=PartialObjectMetadata"));
