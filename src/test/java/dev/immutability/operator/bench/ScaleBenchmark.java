@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -42,6 +44,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +67,16 @@ public final class ScaleBenchmark {
   private static final int SAMPLES = Integer.getInteger("bench.samples", 200);
   private static final int ROLLOUT_REPLICAS = Integer.getInteger("bench.rolloutReplicas", 100);
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
+  /** Operator start-ups on the same pods, each after the previous one's baselines were taken off again. */
+  private static final int START_UPS = Integer.getInteger("bench.startUps", 3);
+  /**
+   * JVM options the operator gets in every second start-up, so that they are compared with the chart's in the same
+   * run, on the same control plane: runs on fresh control planes differ more than start-ups within one run.
+   */
+  private static final String VARIANT = System.getProperty("bench.startUpVariant", "");
+  private static final int BASELINE_REMOVERS = 16;
+  /** Between removing 10,000 baselines and the next start-up: the controllers' and KWOK's reactions die down. */
+  private static final Duration SETTLE = Duration.ofSeconds(15);
   private static final String HEAP = System.getProperty("bench.heap", "384m");
   private static final String LABEL = "immutability-bench";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -117,21 +133,30 @@ public final class ScaleBenchmark {
         () -> readyPods() >= namespaces * 10 * replicas + 100);
     line("workload created and ready in %.0f s", seconds(start));
 
-    Map<String, Double> processCpuBefore = cpuSecondsByProcess();
-    Map<String, Double> requestsBefore = apiRequests();
-    long operatorStart = System.nanoTime();
-    startOperator(kubeconfig);
-    awaitCondition("operator ready", Duration.ofMinutes(5), () -> httpStatus("/readyz") == 200);
-    line("ready %.1f s after start", seconds(operatorStart));
-    List<String> progress = new ArrayList<>();
-    awaitCondition("baselines", Duration.ofMinutes(30), Duration.ofSeconds(1), () -> {
-      long left = podsWithoutBaseline();
-      progress.add(String.format("%.0f s %d", seconds(operatorStart), left));
-      return left == 0;
-    });
-    line("baselines on every pod %.1f s after start", seconds(operatorStart));
-    line("pods without a baseline, by seconds after start: %s", String.join(", ", progress));
-    line("until then: API requests %s; CPU seconds %s", requestsSince(requestsBefore), cpuSince(processCpuBefore));
+    createNamespace("bench-system");
+    List<double[]> startUps = new ArrayList<>();
+    for (int startUp = 1; startUp <= START_UPS; startUp++) {
+      if (startUp > 1) {
+        stopOperator();
+        removeBaselines();
+      }
+      startUps.add(startUp(kubeconfig, startUp));
+    }
+    if (VARIANT.isEmpty()) {
+      line("start-up, median of %d: ready %.1f s, baselines on every pod %.1f s after start", START_UPS,
+          median(startUps, 0), median(startUps, 1));
+    } else {
+      for (int parity : List.of(1, 0)) {
+        List<double[]> these = new ArrayList<>();
+        for (int startUp = 1; startUp <= START_UPS; startUp++) {
+          if (startUp % 2 == parity) {
+            these.add(startUps.get(startUp - 1));
+          }
+        }
+        line("start-up, median of %d with %s: ready %.1f s, baselines on every pod %.1f s after start", these.size(),
+            parity == 1 ? "the chart's JVM options" : "the variant " + VARIANT, median(these, 0), median(these, 1));
+      }
+    }
 
     Thread.sleep(10_000);
     long cpuBefore = cpuTicks();
@@ -149,6 +174,57 @@ public final class ScaleBenchmark {
 
     latencies();
     rollouts();
+  }
+
+  /** Starts the operator on pods without baselines; returns seconds from its start to ready and to the last baseline. */
+  private double[] startUp(Path kubeconfig, int startUp) throws Exception {
+    Map<String, Double> processCpuBefore = cpuSecondsByProcess();
+    Map<String, Double> requestsBefore = apiRequests();
+    long operatorStart = System.nanoTime();
+    startOperator(kubeconfig, startUp % 2 == 0 ? VARIANT : "");
+    awaitCondition("operator ready", Duration.ofMinutes(5), () -> httpStatus("/readyz") == 200);
+    double ready = seconds(operatorStart);
+    List<String> progress = new ArrayList<>();
+    awaitCondition("baselines", Duration.ofMinutes(30), Duration.ofSeconds(1), () -> {
+      long left = podsWithoutBaseline();
+      progress.add(String.format("%.0f s %d", seconds(operatorStart), left));
+      return left == 0;
+    });
+    double baselines = seconds(operatorStart);
+    line("start-up %d of %d%s: ready %.1f s after start, baselines on every pod %.1f s after start", startUp, START_UPS,
+        startUp % 2 == 0 && !VARIANT.isEmpty() ? " (the variant)" : "", ready, baselines);
+    line("pods without a baseline, by seconds after start: %s", String.join(", ", progress));
+    line("until then: API requests %s; CPU seconds %s", requestsSince(requestsBefore), cpuSince(processCpuBefore));
+    return new double[] {ready, baselines};
+  }
+
+  /**
+   * Takes the baselines off every pod while the operator is stopped, so that the next start-up finds running pods
+   * without them as the first did; then lets the control plane settle from those writes before it starts.
+   */
+  private void removeBaselines() throws InterruptedException {
+    String patch = "{\"metadata\":{\"annotations\":{\"" + PodRecords.BASELINE_ANNOTATION + "\":null}}}";
+    ExecutorService writers = Executors.newFixedThreadPool(BASELINE_REMOVERS);
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (Pod pod : benchPods.getStore().list()) {
+        writes.add(writers.submit(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch)));
+      }
+      for (Future<?> write : writes) {
+        try {
+          write.get();
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("removing a baseline failed", e.getCause());
+        }
+      }
+    } finally {
+      writers.shutdown();
+    }
+    int pods = benchPods.getStore().list().size();
+    awaitCondition("baselines removed", Duration.ofMinutes(5), Duration.ofSeconds(1),
+        () -> podsWithoutBaseline() == pods);
+    Thread.sleep(SETTLE.toMillis());
   }
 
   /** A namespace of 10 Deployments mounting one ConfigMap, and one policy selecting them. */
@@ -354,19 +430,18 @@ public final class ScaleBenchmark {
     return jvm;
   }
 
-  private void startOperator(Path kubeconfig) throws IOException {
+  private void startOperator(Path kubeconfig, String variant) throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       metricsPort = socket.getLocalPort();
     }
-    createNamespace("bench-system");
     Path jar = LocalCluster.projectRoot().resolve("target/immutability-operator.jar");
     Path log = Files.createTempFile("bench-operator", ".log");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + HEAP));
     command.addAll(chartJvmOptions());
     // e.g. -Dbench.operatorJvm=-XX:StartFlightRecording=filename=operator.jfr for a profile of the operator
-    command.addAll(Arrays.stream(System.getProperty("bench.operatorJvm", "").split(" ")).filter(o -> !o.isBlank())
-        .toList());
+    command.addAll(Arrays.stream((System.getProperty("bench.operatorJvm", "") + " " + variant).split(" "))
+        .filter(o -> !o.isBlank()).toList());
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "LEADER_ELECTION", "false",

@@ -3,9 +3,20 @@ package dev.immutability.operator.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ApiSerializationTest {
@@ -82,5 +93,87 @@ class ApiSerializationTest {
   void managedFieldsThatAreNotAListAreRefused() {
     assertThatThrownBy(() -> serialization.unmarshal(pod("\"managedFields\": {\"time\": \"x\"},"), Pod.class))
         .hasStackTraceContaining("managedFields must be a list");
+  }
+
+  @Test
+  void aWatchEventsObjectIsReadIntoTheClassOfItsKind() {
+    WatchEvent event = serialization.unmarshal("{\"type\": \"MODIFIED\", \"object\": " + pod("""
+        "managedFields": [{"manager": "kubelet", "time": "2026-01-01T00:00:09Z", "fieldsV1": {"f:status": {}}}],""")
+        + "}", WatchEvent.class);
+
+    assertThat(event.getType()).isEqualTo("MODIFIED");
+    assertThat(event.getObject()).isInstanceOfSatisfying(Pod.class, pod -> {
+      assertThat(pod.getMetadata().getName()).isEqualTo("web-1");
+      assertThat(pod.getMetadata().getAnnotations()).containsEntry("team", "a");
+      assertThat(pod.getMetadata().getManagedFields()).singleElement()
+          .satisfies(entry -> assertThat(entry.getTime()).isEqualTo("2026-01-01T00:00:09Z"));
+      assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
+    });
+  }
+
+  @Test
+  void aWatchEventsObjectIsNotReadThroughATree() {
+    // A tree holds 1.10 as the double 1.1; read straight, a string field keeps the text as sent.
+    WatchEvent event = serialization.unmarshal("""
+        {"type": "MODIFIED", "object": {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "web-1"},
+         "spec": {"containers": [{"name": "web", "image": 1.10}]}}}
+        """, WatchEvent.class);
+
+    assertThat(((Pod) event.getObject()).getSpec().getContainers().get(0).getImage()).isEqualTo("1.10");
+  }
+
+  @Test
+  void fieldsBeforeTheKindAreKept() {
+    WatchEvent event = serialization.unmarshal("""
+        {"object": {"metadata": {"name": "web-1", "labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+                    "apiVersion": "v1", "status": {"phase": "Running"}, "kind": "Pod"},
+         "type": "ADDED"}
+        """, WatchEvent.class);
+
+    assertThat(event.getObject()).isInstanceOfSatisfying(Pod.class, pod -> {
+      assertThat(pod.getMetadata().getLabels()).containsEntry("app", "web");
+      assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
+      assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+    });
+    assertThat(event.getType()).isEqualTo("ADDED");
+  }
+
+  @Test
+  void errorEventsAndUnregisteredKindsReadAsBefore() {
+    WatchEvent error = serialization.unmarshal("""
+        {"type": "ERROR", "object": {"kind": "Status", "apiVersion": "v1", "code": 410, "reason": "Expired"}}
+        """, WatchEvent.class);
+    assertThat(error.getObject()).isInstanceOfSatisfying(Status.class, status -> assertThat(status.getCode())
+        .isEqualTo(410));
+
+    WatchEvent unknown = serialization.unmarshal("""
+        {"type": "ADDED", "object": {"kind": "Widget", "apiVersion": "example.dev/v1",
+         "metadata": {"name": "w"}, "spec": {"size": 3}}}
+        """, WatchEvent.class);
+    assertThat(unknown.getObject()).isInstanceOfSatisfying(GenericKubernetesResource.class,
+        widget -> assertThat(widget.getAdditionalProperties()).containsKey("spec"));
+  }
+
+  @Test
+  void onlyKindsWithoutAClassGoToTheTreeReading() throws IOException {
+    List<String> fallenBack = new ArrayList<>();
+    JsonDeserializer<Object> fallback = new JsonDeserializer<>() {
+      @Override
+      public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        fallenBack.add(parser.readValueAsTree().toString());
+        return null;
+      }
+    };
+    ObjectMapper mapper = new ObjectMapper().registerModule(new SimpleModule()
+        .addDeserializer(Object.class, new ApiSerialization.ByKind(serialization, fallback)));
+
+    assertThat(mapper.readValue(pod(""), Object.class)).isInstanceOf(Pod.class);
+    assertThat(fallenBack).isEmpty();
+
+    mapper.readValue("{\"metadata\": {\"name\": \"w\"}, \"kind\": \"Widget\", \"apiVersion\": \"example.dev/v1\"}",
+        Object.class);
+    assertThat(fallenBack).singleElement()
+        .isEqualTo("{\"metadata\":{\"name\":\"w\"},\"kind\":\"Widget\",\"apiVersion\":\"example.dev/v1\"}");
   }
 }
