@@ -4,5 +4,7 @@ FROM gcr.io/distroless/java17-debian12:nonroot
 COPY target/immutability-operator.jar /app/immutability-operator.jar
 USER 65532:65532
 EXPOSE 8080 9443
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:-UsePerfData -Djava.io.tmpdir=/tmp"
+# The JIT thresholds as the chart sets them (see its Deployment).
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:-UsePerfData -Djava.io.tmpdir=/tmp \
+    -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
 ENTRYPOINT ["java", "-jar", "/app/immutability-operator.jar"]

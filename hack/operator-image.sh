@@ -53,6 +53,6 @@ mkdir -p "$app/app"
 cp "$JAR" "$app/app/immutability-operator.jar"
 # As the Dockerfile: the JVM writes only to /tmp (an emptyDir in the Deployment), so the root can be read-only.
 "$ROOT/hack/oci-image.sh" build "$REF" "$OUT" --user "$USER_ID:$USER_ID" \
-  --env "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:-UsePerfData -Djava.io.tmpdir=/tmp" \
+  --env "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:-UsePerfData -Djava.io.tmpdir=/tmp -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000" \
   --entrypoint /opt/java/bin/java --entrypoint -jar --entrypoint /app/immutability-operator.jar \
   "$cache/libs" "$cache/runtime" "$app"

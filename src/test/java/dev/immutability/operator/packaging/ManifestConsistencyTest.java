@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Copies that must not drift apart: the CRD and the alert rules. */
+/** Copies that must not drift apart: the CRD, the alert rules, the dashboard and the JVM's options. */
 class ManifestConsistencyTest {
   private static final List<String> CRDS = List.of("immutabilitypolicies.immutability.dev-v1.yml",
       "immutabilityexceptions.immutability.dev-v1.yml");
@@ -35,5 +38,20 @@ class ManifestConsistencyTest {
     assertThat(Files.readString(Path.of("helm/immutability-operator/files/grafana-dashboard.json")))
         .as("run hack/update-generated.sh")
         .isEqualTo(Files.readString(Path.of("config/grafana/immutability-operator-dashboard.json")));
+  }
+
+  @Test
+  void bothInstallsAndBothImagesRunTheSameJitThresholds() throws IOException {
+    List<String> chart = jitOptions(Path.of("helm/immutability-operator/templates/deployment.yaml"));
+    assertThat(chart).as("the chart's JIT options").isNotEmpty();
+    for (Path copy : List.of(Path.of("config/manager/manager.yaml"), Path.of("Dockerfile"),
+        Path.of("hack/operator-image.sh"))) {
+      assertThat(jitOptions(copy)).as("%s's JIT options", copy).isEqualTo(chart);
+    }
+  }
+
+  private static List<String> jitOptions(Path file) throws IOException {
+    Matcher options = Pattern.compile("-XX:Tier\\w+=\\d+").matcher(Files.readString(file));
+    return options.results().map(MatchResult::group).toList();
   }
 }
