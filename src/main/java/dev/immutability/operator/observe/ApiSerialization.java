@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import dev.immutability.operator.api.ImmutabilityException;
+import dev.immutability.operator.api.ImmutabilityPolicy;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -41,6 +43,9 @@ public final class ApiSerialization {
     ObjectMapper mapper = new ObjectMapper();
     mapper.addMixIn(ObjectMeta.class, LatestWriteOnly.class);
     KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
+    // The operator's own kinds too, so that their events are read straight into their classes.
+    serialization.registerKubernetesResource(ImmutabilityPolicy.class);
+    serialization.registerKubernetesResource(ImmutabilityException.class);
     mapper.registerModule(new SimpleModule("watch-events-by-kind").setDeserializerModifier(
         new BeanDeserializerModifier() {
           @Override
@@ -93,7 +98,8 @@ public final class ApiSerialization {
         }
         token = parser.nextToken();
       }
-      // The held fields, then the rest of the object from where the parser stands.
+      // The held fields, then the rest of the object from where the parser stands. The sequence is read token by
+      // token (nextToken), as bean deserializers do; its nextValue() would stop at the joint.
       JsonParser whole = JsonParserSequence.createFlattened(true, held.asParser(parser), parser);
       whole.nextToken();
       Class<?> type = kind == null || apiVersion == null ? null

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.immutability.operator.api.ImmutabilityPolicy;
+import dev.immutability.operator.api.Mode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -136,6 +138,46 @@ class ApiSerializationTest {
       assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
       assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
     });
+    assertThat(event.getType()).isEqualTo("ADDED");
+  }
+
+  @Test
+  void nestedKindsBeforeTheObjectsOwnDoNotDecideItsClass() {
+    WatchEvent event = serialization.unmarshal("""
+        {"type": "MODIFIED", "object": {"metadata": {"name": "web-1", "ownerReferences": [
+           {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7d9", "uid": "u1", "controller": true}]},
+         "apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}
+        """, WatchEvent.class);
+
+    assertThat(event.getObject()).isInstanceOfSatisfying(Pod.class, pod -> {
+      assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("ReplicaSet"));
+      assertThat(pod.getSpec().getContainers()).hasSize(1);
+    });
+  }
+
+  @Test
+  void bookmarksAndTheOperatorsOwnKindsAreReadIntoTheirClasses() {
+    WatchEvent bookmark = serialization.unmarshal("""
+        {"type": "BOOKMARK", "object": {"kind": "Pod", "apiVersion": "v1", "metadata": {"resourceVersion": "77"}}}
+        """, WatchEvent.class);
+    assertThat(bookmark.getObject()).isInstanceOfSatisfying(Pod.class,
+        pod -> assertThat(pod.getMetadata().getResourceVersion()).isEqualTo("77"));
+
+    WatchEvent policy = serialization.unmarshal("""
+        {"type": "ADDED", "object": {"kind": "ImmutabilityPolicy", "apiVersion": "immutability.dev/v1alpha1",
+         "metadata": {"name": "shop", "namespace": "shop"}, "spec": {"mode": "Audit"}}}
+        """, WatchEvent.class);
+    assertThat(policy.getObject()).isInstanceOfSatisfying(ImmutabilityPolicy.class,
+        p -> assertThat(p.getSpec().getMode()).isEqualTo(Mode.Audit));
+  }
+
+  @Test
+  void anObjectWithoutKindIsReadByFabric8AndTheEventGoesOn() {
+    WatchEvent event = serialization.unmarshal("""
+        {"object": {"metadata": {"name": "x"}, "data": {"a": "b"}}, "type": "ADDED"}
+        """, WatchEvent.class);
+    assertThat(event.getObject()).isNotNull().isNotInstanceOf(Pod.class);
     assertThat(event.getType()).isEqualTo("ADDED");
   }
 
