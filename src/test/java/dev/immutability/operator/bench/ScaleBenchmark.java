@@ -195,6 +195,7 @@ public final class ScaleBenchmark {
   private double[] startUp(Path kubeconfig, int startUp) throws Exception {
     Map<String, Double> processCpuBefore = cpuSecondsByProcess();
     Map<String, Double> requestsBefore = apiRequests();
+    double[] podWatchesBefore = podWatchTurnover();
     long operatorStart = System.nanoTime();
     startOperator(kubeconfig, isVariant(startUp) ? VARIANT : "");
     awaitCondition("operator ready", Duration.ofMinutes(5), () -> httpStatus("/readyz") == 200);
@@ -210,6 +211,9 @@ public final class ScaleBenchmark {
         isVariant(startUp) ? " (the variant)" : "", ready, baselines);
     line("pods without a baseline, by seconds after start: %s", String.join(", ", progress));
     line("until then: API requests %s; CPU seconds %s", requestsSince(requestsBefore), cpuSince(processCpuBefore));
+    double[] podWatchesAfter = podWatchTurnover();
+    line("until then: pod watches the API server closed as too slow %.0f, pod lists streamed anew (watch-list) %.0f",
+        podWatchesAfter[0] - podWatchesBefore[0], podWatchesAfter[1] - podWatchesBefore[1]);
     return new double[] {ready, baselines};
   }
 
@@ -549,6 +553,22 @@ public final class ScaleBenchmark {
   private List<Pod> podsOf(String namespace, String app) {
     return benchPods.getStore().list().stream().filter(p -> namespace.equals(p.getMetadata().getNamespace())
         && app.equals(p.getMetadata().getLabels().get("app"))).toList();
+  }
+
+  /**
+   * Pod watches the API server closed because their client fell behind, and pod lists streamed as watches (client-go
+   * lists that way: KWOK, the controller manager, the scheduler). A watcher closed too far behind lists again: 10,000
+   * pods for the API server to send and the client to process, which is not the operator's work but competes with it.
+   */
+  private double[] podWatchTurnover() {
+    String metrics = client.raw("/metrics");
+    return new double[] {metric(metrics, "apiserver_terminated_watchers_total\\{group=\"\",resource=\"pods\"}"),
+        metric(metrics, "apiserver_watch_list_duration_seconds_count\\{group=\"\",resource=\"pods\",[^}]*}")};
+  }
+
+  private static double metric(String metrics, String series) {
+    Matcher value = Pattern.compile("^" + series + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+    return value.find() ? Double.parseDouble(value.group(1)) : 0;
   }
 
   /** The API server's requests so far, by verb and resource (every client's). */
