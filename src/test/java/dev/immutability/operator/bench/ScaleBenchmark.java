@@ -218,10 +218,6 @@ public final class ScaleBenchmark {
   }
 
   /**
-   * Takes the baselines off every pod while the operator is stopped, so that the next start-up finds running pods
-   * without them as the first did.
-   */
-  /**
    * The variant takes start-ups 2, 3, 6, 7, ... (the chart's options 1, 4, 5, 8, ...): in that order a drift over
    * the run favours neither, and with a multiple of four start-ups the last operator, measured further, is the
    * chart's.
@@ -230,6 +226,10 @@ public final class ScaleBenchmark {
     return !VARIANT.isEmpty() && (startUp % 4 == 2 || startUp % 4 == 3);
   }
 
+  /**
+   * Takes the baselines off every pod while the operator is stopped, so that the next start-up finds running pods
+   * without them as the first did.
+   */
   private void removeBaselines() throws InterruptedException {
     String patch = "{\"metadata\":{\"annotations\":{\"" + PodRecords.BASELINE_ANNOTATION + "\":null}}}";
     ExecutorService writers = Executors.newFixedThreadPool(BASELINE_REMOVERS);
