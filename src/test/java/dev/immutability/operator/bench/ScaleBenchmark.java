@@ -80,8 +80,8 @@ public final class ScaleBenchmark {
   private static final int HTTP_NOT_FOUND = 404;
   /**
    * Before each start-up the control plane is quiet: its processes (KWOK, the controllers, the API server, etcd)
-   * together use less than this share of a core over {@link #QUIET_WINDOW} seconds. Right after the pods are created, or
-   * their baselines removed, KWOK and the controllers are still working through the events of 10,000 pod writes.
+   * together use less than this share of a core over {@link #QUIET_WINDOW} seconds, so that no start-up begins while
+   * they still work through the 10,000 pod writes before it (in the recorded runs they were quiet within 3-4 s).
    */
   private static final double QUIET_CORES = 0.15;
   private static final int QUIET_WINDOW = 3;
