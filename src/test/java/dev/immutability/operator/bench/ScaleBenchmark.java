@@ -54,6 +54,7 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The operator at scale on the local control plane with KWOK: N pods (namespaces of 10 Deployments, one Remediate
@@ -72,8 +73,8 @@ public final class ScaleBenchmark {
   /** Operator start-ups on the same pods, each after the previous one's baselines were taken off again. */
   private static final int START_UPS = Integer.getInteger("bench.startUps", 3);
   /**
-   * JVM options the operator gets in every second start-up, so that they are compared with the chart's in the same
-   * run, on the same control plane: runs on fresh control planes differ more than start-ups within one run.
+   * JVM options the operator gets in some start-ups ({@link #isVariant}), so that they are compared with the chart's in
+   * the same run, on the same control plane: runs on fresh control planes differ more than start-ups within one run.
    */
   private static final String VARIANT = System.getProperty("bench.startUpVariant", "");
   private static final int BASELINE_REMOVERS = 16;
@@ -155,20 +156,14 @@ public final class ScaleBenchmark {
       awaitQuietControlPlane();
       startUps.add(startUp(kubeconfig, startUp));
     }
-    if (VARIANT.isEmpty()) {
-      line("start-up, median of %d: ready %.1f s, baselines on every pod %.1f s after start", START_UPS,
-          median(startUps, 0), median(startUps, 1));
-    } else {
-      for (boolean variant : List.of(false, true)) {
-        List<double[]> these = new ArrayList<>();
-        for (int startUp = 1; startUp <= START_UPS; startUp++) {
-          if (isVariant(startUp) == variant) {
-            these.add(startUps.get(startUp - 1));
-          }
-        }
-        line("start-up, median of %d with %s: ready %.1f s, baselines on every pod %.1f s after start", these.size(),
-            variant ? "the variant " + VARIANT : "the chart's JVM options", median(these, 0), median(these, 1));
-      }
+    for (boolean variant : VARIANT.isEmpty() ? List.of(false) : List.of(false, true)) {
+      List<double[]> these = IntStream.rangeClosed(1, START_UPS).filter(startUp -> isVariant(startUp) == variant)
+          .mapToObj(startUp -> startUps.get(startUp - 1)).toList();
+      line("start-up, median of %d%s: ready %.1f s, baselines on every pod %.1f s after start", these.size(),
+          VARIANT.isEmpty() ? "" : variant ? " with the variant " + VARIANT : " with the chart's JVM options",
+          median(these, 0), median(these, 1));
+    }
+    if (!VARIANT.isEmpty()) {
       line("the figures below are of an operator with %s", isVariant(START_UPS) ? "the variant"
           : "the chart's JVM options");
     }
